@@ -1,0 +1,126 @@
+/* driver.h — the interface every engine driver fills: a struct of function
+ * pointers chosen by URL scheme. A connection's concrete struct puts
+ * ferry_conn first ("subclassing" as sqlite3_vfs does); the driver allocates
+ * conn_size bytes and the engine only sees ferry_conn *.
+ *
+ * Ownership: a ferry_conn is used by one thread at a time. Functions return
+ * 0 on success, -1 on failure with e filled (side set to the conn's side);
+ * errors are reported once, here, and the engine just passes them up.
+ * A NULL function pointer means "not supported by this driver". */
+#ifndef FERRY_DRIVER_H
+#define FERRY_DRIVER_H
+
+#include <stdint.h>
+#include "../engine/err.h"
+#include "../engine/url.h"
+#include "../engine/catalog.h"
+#include "../engine/value.h"
+#include "../engine/types.h"
+
+struct ferry_driver;
+
+typedef struct ferry_conn {
+    const struct ferry_driver *drv;
+    ferry_side side;               /* which side this connection serves, for errors */
+} ferry_conn;
+
+/* read_spec — what a source reads for one chunk. */
+typedef struct read_spec {
+    const cat_table *table;
+    int          ncols;            /* columns to read, in this order ... */
+    const int   *col_index;        /* ... as indexes into table->cols */
+    const char  *key_column;       /* chunking column name, NULL = rowid (SQLite) */
+    int          has_lo, has_hi;   /* the range is [lo, hi): open ends when 0 */
+    int64_t      lo, hi;
+} read_spec;
+
+/* row_callback — called once per source row; vals has spec->ncols entries,
+ * key is the row's chunking key (rowid / key column value, or the row's
+ * ordinal when the chunk is the whole table). Return 0 to go on, -1 to stop
+ * (with e set). The values are valid only during the call. */
+typedef int (*row_callback)(void *ctx, const ferry_value *vals, int64_t key, ferry_err *e);
+
+/* query_callback — one result row of a query, values as text (NULL for SQL
+ * NULL). Return 0 to go on, -1 to stop. */
+typedef int (*query_callback)(void *ctx, int ncols, const char *const *vals, ferry_err *e);
+
+typedef struct ferry_driver {
+    const char  *name;             /* "sqlite", "postgresql" */
+    ferry_engine engine;
+    size_t       conn_size;
+    int          max_ident_bytes;  /* 63 for PostgreSQL, 0 = no limit */
+    int          transactional_ddl;
+    int          single_writer;    /* SQLite: one writer at a time */
+
+    /* connect — open a connection for side (source or target). Errors name
+     * the endpoint by its display form (never the password) and say what to
+     * do: "cannot connect to postgresql://app:***@h/db: password
+     * authentication failed for user "app": check the password (URL,
+     * PGPASSWORD or ~/.pgpass)". */
+    int  (*connect)(ferry_conn *c, const ferry_url *u, ferry_err *e);
+    void (*close)(ferry_conn *c);  /* frees c too; NULL-safe */
+    /* server_version — e.g. "PostgreSQL 15.18", "SQLite 3.40.1". */
+    int  (*server_version)(ferry_conn *c, char *buf, size_t n, ferry_err *e);
+
+    /* --- source side --- */
+    /* begin_snapshot — start the read transaction all reads of this
+     * connection see (SQLite: BEGIN + a first read to pin the snapshot). */
+    int  (*begin_snapshot)(ferry_conn *c, ferry_err *e);
+    /* describe — fill cat (zeroed by the caller; memory from cat->mem). */
+    int  (*describe)(ferry_conn *c, ferry_catalog *cat, ferry_err *e);
+    /* key_stats — count, min and max of the chunking key (key_column, or
+     * rowid when NULL) of table t; min/max undefined when *count is 0. */
+    int  (*key_stats)(ferry_conn *c, const cat_table *t, const char *key_column,
+                      int64_t *count, int64_t *min, int64_t *max, ferry_err *e);
+    /* key_split_points — stream the chunking key in order and return every
+     * step-th value (the first key of each chunk after the first) in
+     * *points (malloc'd, caller frees), *npoints entries. */
+    int  (*key_split_points)(ferry_conn *c, const cat_table *t, const char *key_column,
+                             int64_t step, int64_t **points, int *npoints, ferry_err *e);
+    /* read_chunk — stream the rows of spec in key order into cb. */
+    int  (*read_chunk)(ferry_conn *c, const read_spec *spec, row_callback cb,
+                       void *ctx, ferry_err *e);
+
+    /* --- target side --- */
+    int  (*exec)(ferry_conn *c, const char *sql, ferry_err *e);
+    /* exec_params — one statement with text parameters ($1.. on PostgreSQL);
+     * vals[i] NULL is SQL NULL. */
+    int  (*exec_params)(ferry_conn *c, const char *sql, int nparams,
+                        const char *const *vals, ferry_err *e);
+    /* query — run sql with text parameters and call cb per row. */
+    int  (*query)(ferry_conn *c, const char *sql, int nparams, const char *const *vals,
+                  query_callback cb, void *ctx, ferry_err *e);
+    int  (*begin)(ferry_conn *c, ferry_err *e);
+    int  (*commit)(ferry_conn *c, ferry_err *e);
+    void (*rollback)(ferry_conn *c);                 /* best effort, never fails loudly */
+    /* copy_begin — start the bulk load of ncols columns into table (already
+     * quoted and schema-qualified); types are the logical types of the
+     * columns, used to encode the canonical cells (convert.h). */
+    int  (*copy_begin)(ferry_conn *c, const char *qualified_table,
+                       const char *const *quoted_cols, const ltype *types, int ncols,
+                       ferry_err *e);
+    /* copy_batch — send all rows of b; may be called many times. */
+    int  (*copy_batch)(ferry_conn *c, const batch *b, ferry_err *e);
+    /* copy_end — finish the bulk load; *rows gets the rows the server took.
+     * On failure the transaction is aborted and must be rolled back. */
+    int  (*copy_end)(ferry_conn *c, int64_t *rows, ferry_err *e);
+    /* quote_ident — append name quoted for this dialect. */
+    void (*quote_ident)(strbuf *out, const char *name);
+} ferry_driver;
+
+extern const ferry_driver sqlite_driver;
+extern const ferry_driver postgresql_driver;
+
+/* driver_for — the driver for an engine, or NULL. */
+const ferry_driver *driver_for(ferry_engine engine);
+/* driver_connect — allocate and connect; NULL on failure with e set. */
+ferry_conn *driver_connect(const ferry_url *u, ferry_side side, ferry_err *e);
+
+/* Inline wrappers so call sites read naturally. */
+static inline void drv_close(ferry_conn *c) { if (c) c->drv->close(c); }
+static inline int drv_exec(ferry_conn *c, const char *sql, ferry_err *e) { return c->drv->exec(c, sql, e); }
+static inline int drv_begin(ferry_conn *c, ferry_err *e) { return c->drv->begin(c, e); }
+static inline int drv_commit(ferry_conn *c, ferry_err *e) { return c->drv->commit(c, e); }
+static inline void drv_rollback(ferry_conn *c) { c->drv->rollback(c); }
+
+#endif
