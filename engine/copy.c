@@ -1,0 +1,493 @@
+/* copy.c — `ferry copy` and `ferry plan`: connect, introspect, plan, then
+ * (copy only) find or create the job in the target's state, create tables,
+ * run the data pipeline, the post-data steps, and write the report.
+ *
+ * DESIGN. The job's identity is a hash of what defines the work (source,
+ * target without secrets, schema, table selection, options that change the
+ * result); its plan fingerprint is stored with it. Running the same command
+ * again finds the job: finished -> nothing to do; unfinished -> resume with
+ * the stored chunk boundaries and finished steps, refusing if the plan no
+ * longer matches (--restart starts over, dropping the tables the job had
+ * created). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+#include "copy.h"
+#include "run.h"
+#include "checkpoint.h"
+#include "sqlexpr.h"
+
+/* read_file — whole file into a malloc'd NUL-terminated string. */
+static char *read_file(const char *path, ferry_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { ferry_err_set(e, FERRY_E_USAGE, "cannot read \"%s\": %m", path); return NULL; }
+    strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) strbuf_add(&sb, buf, n);
+    fclose(f);
+    return strbuf_detach(&sb);
+}
+
+/* Everything a command sets up before it can plan: endpoints, the source
+ * connection and catalog, the type tables, the plan. */
+typedef struct session {
+    ferry_url      su, tu;
+    ferry_conn    *src;
+    ferry_catalog  cat;
+    type_map      *src_map_owned, *dst_map_owned;
+    const type_map *src_map, *dst_map;
+    ferry_plan     plan;
+    progress      *pr;
+    char          *map_text;
+} session;
+
+static void session_free(session *s)
+{
+    plan_free(&s->plan);
+    catalog_free(&s->cat);
+    drv_close(s->src);
+    type_map_free(s->src_map_owned);
+    type_map_free(s->dst_map_owned);
+    ferry_url_free(&s->su);
+    ferry_url_free(&s->tu);
+    free(s->map_text);
+}
+
+/* session_open — parse, connect the source in one snapshot, describe, plan.
+ * Returns 0 or -1 with e set. */
+static int session_open(session *s, const ferry_options *o, ferry_err *e)
+{
+    if (ferry_url_parse(o->source_text, &s->su, e)) { e->side = SIDE_NONE; return -1; }
+    if (ferry_url_parse(o->target_text, &s->tu, e)) { e->side = SIDE_NONE; return -1; }
+    if (s->su.engine != ENGINE_SQLITE)
+        return ferry_err_set(e, FERRY_E_USAGE, "source %s: %s sources are not supported by this "
+                             "version yet; it copies SQLite into PostgreSQL", s->su.display,
+                             ferry_engine_name(s->su.engine));
+    if (s->tu.engine != ENGINE_POSTGRESQL)
+        return ferry_err_set(e, FERRY_E_USAGE, "target %s: %s targets are not supported by this "
+                             "version yet; it copies SQLite into PostgreSQL", s->tu.display,
+                             ferry_engine_name(s->tu.engine));
+    s->src_map = type_map_builtin("sqlite");
+    s->dst_map = type_map_builtin("postgresql");
+    if (!s->src_map || !s->dst_map)
+        return ferry_err_set(e, FERRY_E_INTERNAL, "built-in type tables missing");
+    if (o->map_file) {
+        if (!(s->map_text = read_file(o->map_file, e))) return -1;
+        if (!(s->src_map_owned = type_map_with_overrides(s->src_map, o->map_file, s->map_text, e)))
+            return -1;
+        if (!(s->dst_map_owned = type_map_with_overrides(s->dst_map, o->map_file, s->map_text, e)))
+            return -1;
+        s->src_map = s->src_map_owned;
+        s->dst_map = s->dst_map_owned;
+    }
+    if (!(s->src = driver_connect(&s->su, SIDE_SOURCE, e))) return -1;
+    if (s->src->drv->begin_snapshot(s->src, e)) return -1;
+    if (s->src->drv->describe(s->src, &s->cat, e)) return -1;
+    if (plan_build(&s->plan, &s->cat, o, s->src_map, s->dst_map, s->src, e)) return -1;
+    if (s->plan.ntables == 0 && s->cat.ntables > 0 && (o->ntables || o->nexclude))
+        return ferry_err_set(e, FERRY_E_USAGE, "--tables/--exclude select no table of the %d in "
+                             "the source", s->cat.ntables);
+    return 0;
+}
+
+static void print_error(progress *pr, const ferry_err *e)
+{
+    if (pr) progress_error(pr, "error: %s", e->msg);
+    else fprintf(stderr, "ferry: error: %s\n", e->msg);
+}
+
+int plan_command(const ferry_options *o)
+{
+    session s = {0};
+    ferry_err e = {0};
+    int rc = EXIT_OK;
+    if (session_open(&s, o, &e) || plan_chunks(&s.plan, s.src, &e)) {
+        print_error(NULL, &e);
+        rc = ferry_exit_code(&e);
+        goto out;
+    }
+    if (o->json) {
+        cJSON *j = plan_to_json(&s.plan);
+        cJSON_AddStringToObject(j, "source", s.su.display);
+        cJSON_AddStringToObject(j, "target", s.tu.display);
+        char *text = cJSON_Print(j);
+        printf("%s\n", text);
+        free(text);
+        cJSON_Delete(j);
+    } else {
+        strbuf sb = STRBUF_INIT;
+        strbuf_addf(&sb, "-- source: %s\n-- target: %s\n", s.su.display, s.tu.display);
+        plan_print_sql(&s.plan, &sb);
+        fwrite(sb.buf, 1, sb.len, stdout);
+        strbuf_free(&sb);
+    }
+out:
+    session_free(&s);
+    return rc;
+}
+
+/* job_identity — the text whose hash names the job: what defines the work,
+ * never a password, never options that only change speed (--jobs). */
+static char *job_identity(const session *s, const ferry_options *o)
+{
+    strbuf sb = STRBUF_INIT;
+    char real[PATH_MAX];
+    const char *src = s->su.path && realpath(s->su.path, real) ? real : s->su.display;
+    strbuf_addf(&sb, "v1\nsource=%s\ntarget=%s\nschema=%s\n", src, s->tu.display,
+                o->target_schema ? o->target_schema : "public");
+    for (int i = 0; i < o->ntables; i++) strbuf_addf(&sb, "table=%s\n", o->tables[i]);
+    for (int i = 0; i < o->nexclude; i++) strbuf_addf(&sb, "exclude=%s\n", o->exclude[i]);
+    strbuf_addf(&sb, "schema_only=%d\ndata_only=%d\nlower_case=%d\nwiden=%d\nif_exists=%s\n",
+                o->schema_only, o->data_only, o->lower_case, o->widen, if_exists_name(o->if_exists));
+    if (s->map_text) strbuf_addf(&sb, "map=%016llx\n",
+                                 (unsigned long long)fnv1a64(s->map_text, strlen(s->map_text), 0));
+    return strbuf_detach(&sb);
+}
+
+static char *options_json(const ferry_options *o)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "target_schema", o->target_schema ? o->target_schema : "public");
+    cJSON_AddNumberToObject(j, "chunk_rows", (double)o->chunk_rows);
+    cJSON_AddStringToObject(j, "if_exists", if_exists_name(o->if_exists));
+    cJSON_AddBoolToObject(j, "schema_only", o->schema_only);
+    cJSON_AddBoolToObject(j, "data_only", o->data_only);
+    cJSON_AddBoolToObject(j, "widen", o->widen);
+    cJSON_AddBoolToObject(j, "lower_case", o->lower_case);
+    char *text = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    return text;
+}
+
+/* create_tables — the schema phase: each table with its checkpoint in one
+ * transaction, applying --if-exists to tables that already exist.
+ * preexisting[i] is set for tables kept as they were (truncate/append). */
+static int create_tables(run_ctx *rc, ferry_conn *t, int *preexisting, ferry_err *e)
+{
+    ferry_plan *p = rc->plan;
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "phase", "schema");
+    progress_event(rc->pr, "phase", f);
+    strbuf sql = STRBUF_INIT;
+    int status = 0;
+    for (int i = 0; i < p->nsteps && status == 0; i++) {
+        plan_step *s = &p->steps[i];
+        if (s->kind != STEP_TABLE || s->done) continue;
+        if (ferry_stop_requested) { status = ferry_err_set(e, FERRY_E_INTERRUPTED, "interrupted"); break; }
+        const plan_table *tb = &p->tables[s->table];
+        int exists = state_table_exists(t, p->schema, tb->name, e);
+        if (exists < 0) { status = -1; break; }
+        strbuf_reset(&sql);
+        if (exists) {
+            switch (rc->opts->if_exists) {
+            case IF_EXISTS_DROP:
+                strbuf_addf(&sql, "DROP TABLE %s CASCADE;\n%s", tb->qname, s->sql);
+                break;
+            case IF_EXISTS_TRUNCATE:
+                strbuf_addf(&sql, "TRUNCATE TABLE %s", tb->qname);
+                preexisting[s->table] = 1;
+                break;
+            case IF_EXISTS_APPEND:
+                strbuf_adds(&sql, "SELECT 1");
+                preexisting[s->table] = 1;
+                break;
+            default:
+                status = ferry_err_set(e, FERRY_E_EXISTS, "target table %s already exists: choose "
+                                       "--if-exists drop|truncate|append (default: fail)", tb->qname);
+                e->side = SIDE_TARGET;
+                continue;
+            }
+        } else {
+            strbuf_adds(&sql, s->sql);
+        }
+        if (drv_begin(t, e) || drv_exec(t, strbuf_cstr(&sql), e) ||
+            state_mark_step(t, rc->job_id, s->id, e) || drv_commit(t, e)) {
+            drv_rollback(t);
+            ferry_err_prefix(e, "creating table %s: ", tb->qname);
+            status = -1;
+            break;
+        }
+        s->done = 1;
+    }
+    strbuf_free(&sql);
+    return status;
+}
+
+/* check_existing — for a new job under --if-exists fail: refuse when any
+ * target table exists, naming them and the choices, before touching anything. */
+static int check_existing(run_ctx *rc, ferry_conn *t, ferry_err *e)
+{
+    strbuf names = STRBUF_INIT;
+    int n = 0;
+    for (int i = 0; i < rc->plan->ntables; i++) {
+        int ex = state_table_exists(t, rc->plan->schema, rc->plan->tables[i].name, e);
+        if (ex < 0) { strbuf_free(&names); return -1; }
+        if (ex && n++ < 5) strbuf_addf(&names, "%s%s", n > 1 ? ", " : "", rc->plan->tables[i].qname);
+    }
+    if (n) {
+        ferry_err_set(e, FERRY_E_EXISTS, "%d target table(s) already exist (%s%s): choose "
+                      "--if-exists drop|truncate|append (default: fail)", n, strbuf_cstr(&names),
+                      n > 5 ? ", ..." : "");
+        e->side = SIDE_TARGET;
+    }
+    strbuf_free(&names);
+    return n ? -1 : 0;
+}
+
+static int write_report(const char *path, cJSON *report, ferry_err *e)
+{
+    char *text = cJSON_Print(report);
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int rc = 0;
+    if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0 || rename(tmp, path) != 0)
+        rc = ferry_err_set(e, FERRY_E_IO, "cannot write report \"%s\": %m", path);
+    free(tmp);
+    free(text);
+    return rc;
+}
+
+/* write_rejects — the job's rejected rows (all runs) as NDJSON; written to a
+ * temporary name and renamed, removed when there are none. */
+static int write_rejects(run_ctx *rc, ferry_conn *t, const char *path, int64_t *count, ferry_err *e)
+{
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int status = 0;
+    if (!f) { status = ferry_err_set(e, FERRY_E_IO, "cannot write rejects file \"%s\": %m", path); goto out; }
+    if (state_write_rejects(t, rc->job_id, f, count, e)) { fclose(f); unlink(tmp); status = -1; goto out; }
+    if (fclose(f) != 0) { status = ferry_err_set(e, FERRY_E_IO, "cannot write \"%s\": %m", path); goto out; }
+    if (*count > 0) rename(tmp, path);
+    else unlink(tmp);
+out:
+    free(tmp);
+    return status;
+}
+
+int copy_command(const ferry_options *o)
+{
+    session s = {0};
+    ferry_err e = {0};
+    run_ctx rc = {0};
+    ferry_conn *dst = NULL;
+    ferry_conn **conns = NULL;
+    int nconns = 0, exit_code = EXIT_OK, job_created = 0;
+    int *preexisting = NULL;
+    char job_id[24] = "";
+    char *identity = NULL, *opts_json = NULL;
+    const char *status = "failed";
+
+    pthread_mutex_init(&rc.notes_mu, NULL);
+    rc.opts = o;
+    rc.started = now_monotonic();
+    if (!(s.pr = progress_open(o->progress_path, o->quiet, &e))) { print_error(NULL, &e); return EXIT_USAGE; }
+    rc.pr = s.pr;
+    rc.plan = &s.plan;
+    if (session_open(&s, o, &e)) goto fail;
+    rc.src = s.src;
+    rc.target_url = &s.tu;
+    rc.stats = xcalloc((size_t)s.plan.ntables + 1, sizeof(table_stats));
+    for (int i = 0; i < s.plan.ntables; i++)
+        rc.stats[i].notes = xcalloc((size_t)s.plan.tables[i].ncols * NOTE__COUNT + 1, sizeof(int64_t));
+    preexisting = xcalloc((size_t)s.plan.ntables + 1, sizeof(int));
+
+    if (!(dst = driver_connect(&s.tu, SIDE_TARGET, &e))) goto fail;
+    if (state_init(dst, &e)) goto fail;
+    identity = job_identity(&s, o);
+    snprintf(job_id, sizeof job_id, "%016llx", (unsigned long long)fnv1a64(identity, strlen(identity), 0));
+    rc.job_id = job_id;
+    char fingerprint[24];
+    snprintf(fingerprint, sizeof fingerprint, "%016llx", (unsigned long long)s.plan.fingerprint);
+
+    job_info job;
+    if (state_load_job(dst, job_id, &job, &e)) goto fail;
+    if (job.found && o->restart) {
+        char **created = NULL;
+        int ncreated = 0;
+        if (state_delete_job(dst, job_id, &created, &ncreated, &e)) goto fail;
+        for (int i = 0; i < ncreated && exit_code == EXIT_OK; i++) {
+            strbuf sql = STRBUF_INIT;
+            strbuf_adds(&sql, "DROP TABLE IF EXISTS ");
+            pg_quote_ident(&sql, s.plan.schema);
+            strbuf_addc(&sql, '.');
+            pg_quote_ident(&sql, created[i]);
+            strbuf_adds(&sql, " CASCADE");
+            if (drv_exec(dst, strbuf_cstr(&sql), &e)) exit_code = -1;
+            strbuf_free(&sql);
+        }
+        for (int i = 0; i < ncreated; i++) free(created[i]);
+        free(created);
+        if (exit_code) { exit_code = EXIT_OK; goto fail; }
+        progress_say(s.pr, "--restart: forgot job %s and dropped the %d table(s) it had created",
+                     job_id, ncreated);
+        job.found = 0;
+    }
+    if (job.found && job.finished) {
+        progress_say(s.pr, "job %s already finished (%s into %s): nothing to do; use --restart "
+                     "to run it again", job_id, s.su.display, s.tu.display);
+        status = "already_done";
+        goto report;
+    }
+    cJSON *start = cJSON_CreateObject();
+    cJSON_AddStringToObject(start, "job", job_id);
+    cJSON_AddStringToObject(start, "source", s.su.display);
+    cJSON_AddStringToObject(start, "target", s.tu.display);
+    cJSON_AddNumberToObject(start, "tables", s.plan.ntables);
+    cJSON_AddBoolToObject(start, "resumed", job.found);
+    progress_event(s.pr, "job_start", start);
+
+    if (job.found) {
+        if (strcmp(job.fingerprint, fingerprint) != 0) {
+            ferry_err_set(&e, FERRY_E_JOB, "an unfinished job for this source and target exists, "
+                          "but the source schema or the options changed since it started, so its "
+                          "plan no longer applies: rerun with --restart to start over (this drops "
+                          "the tables that job created)");
+            goto fail;
+        }
+        if (state_load_chunks(dst, job_id, &s.plan, &e) || state_load_steps(dst, job_id, &s.plan, &e))
+            goto fail;
+        int done = 0;
+        for (int i = 0; i < s.plan.nchunks; i++) done += s.plan.chunks[i].done;
+        for (int i = 0; i < s.plan.nchunks; i++)
+            if (s.plan.chunks[i].done) {
+                rc.stats[s.plan.chunks[i].table].chunks_done++;
+                rc.stats[s.plan.chunks[i].table].rows_before += s.plan.chunks[i].rows;
+            }
+        progress_say(s.pr, "resuming job %s: %d of %d chunk(s) already done", job_id, done,
+                     s.plan.nchunks);
+        for (int i = 0; i < s.plan.ntables; i++) s.plan.tables[i].rows_estimate = s.plan.tables[i].src->est_rows;
+    } else {
+        if (!o->data_only && o->if_exists == IF_EXISTS_FAIL && check_existing(&rc, dst, &e)) goto fail;
+        if (!o->schema_only && plan_chunks(&s.plan, s.src, &e)) goto fail;
+        opts_json = options_json(o);
+        if (state_create_job(dst, job_id, s.su.display, s.tu.display, fingerprint, opts_json,
+                             &s.plan, &e))
+            goto fail;
+    }
+    job_created = 1;
+
+    /* Writer connections: the main one plus jobs-1 more. */
+    nconns = o->jobs > 0 ? o->jobs : 1;
+    conns = xcalloc((size_t)nconns, sizeof(ferry_conn *));
+    conns[0] = dst;
+    for (int i = 1; i < nconns; i++)
+        if (!(conns[i] = driver_connect(&s.tu, SIDE_TARGET, &e))) goto fail;
+    rc.conns = conns;
+    rc.nconns = nconns;
+
+    if (strcmp(s.plan.schema, "public") != 0) {
+        strbuf sql = STRBUF_INIT;
+        strbuf_adds(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+        pg_quote_ident(&sql, s.plan.schema);
+        int r = drv_exec(dst, strbuf_cstr(&sql), &e);
+        strbuf_free(&sql);
+        if (r) goto fail;
+    }
+    if (o->data_only) {
+        for (int i = 0; i < s.plan.nsteps; i++)
+            if (s.plan.steps[i].kind != STEP_SEQUENCE) s.plan.steps[i].done = 1;
+    } else if (create_tables(&rc, dst, preexisting, &e)) {
+        goto fail;
+    }
+    /* Tables kept as they were (truncate/append) keep their own keys and
+     * indexes: ferry adds none to them. */
+    for (int i = 0; i < s.plan.nsteps; i++) {
+        plan_step *st = &s.plan.steps[i];
+        if (st->table >= 0 && preexisting[st->table] && st->kind != STEP_TABLE && st->kind != STEP_SEQUENCE)
+            st->done = 1;
+    }
+    if (!o->schema_only) {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "phase", "data");
+        progress_event(s.pr, "phase", f);
+        if (pipeline_run(&rc)) { e = rc.err; goto fail; }
+    }
+    static const step_kind idx[] = {STEP_PK, STEP_UNIQUE, STEP_INDEX};
+    static const step_kind cons[] = {STEP_FK, STEP_CHECK};
+    static const step_kind seq[] = {STEP_SEQUENCE};
+    static const step_kind views[] = {STEP_VIEW};
+    if (steps_run(&rc, conns, nconns, idx, 3, "indexes") ||
+        steps_run(&rc, conns, nconns, cons, 2, "constraints") ||
+        steps_run(&rc, conns, nconns, seq, 1, "sequences") ||
+        steps_run(&rc, conns, 1, views, 1, "views")) {
+        e = rc.err;
+        goto fail;
+    }
+    int64_t nrejects = 0;
+    const char *rejects_path = o->rejects_path ? o->rejects_path : "ferry-rejects.ndjson";
+    if (write_rejects(&rc, dst, rejects_path, &nrejects, &e)) goto fail;
+    status = nrejects ? "rejects" : "ok";
+    if (state_finish_job(dst, job_id, nrejects ? "done_with_rejects" : "done", &e)) goto fail;
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "phase", "done");
+    progress_event(s.pr, "phase", f);
+    {
+        int64_t rows = 0;
+        for (int i = 0; i < s.plan.ntables; i++) rows += rc.stats[i].rows_written;
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "status", status);
+        cJSON_AddNumberToObject(d, "rows_written", (double)rows);
+        cJSON_AddNumberToObject(d, "rejects", (double)nrejects);
+        cJSON_AddNumberToObject(d, "seconds", now_monotonic() - rc.started);
+        progress_event(s.pr, "job_done", d);
+        progress_say(s.pr, "done: %d table(s), %lld row(s) written in %.1fs%s", s.plan.ntables,
+                     (long long)rows, now_monotonic() - rc.started, "");
+        if (nrejects)
+            progress_say(s.pr, "%lld row(s) rejected: see %s (each line: table, key, column, "
+                         "reason, row)", (long long)nrejects, rejects_path);
+        for (int i = 0; i < s.plan.nskipped; i++)
+            progress_say(s.pr, "skipped %s %s: %s", s.plan.skipped[i].kind,
+                         s.plan.skipped[i].object ? s.plan.skipped[i].object : "",
+                         s.plan.skipped[i].message);
+    }
+    exit_code = nrejects ? EXIT_REJECTS : EXIT_OK;
+    goto report;
+
+fail:
+    if (e.side == SIDE_NONE && e.code != FERRY_E_USAGE && e.code != FERRY_E_JOB &&
+        e.code != FERRY_E_INTERRUPTED && e.code != FERRY_E_INTERNAL)
+        e.side = SIDE_TARGET;
+    if (!rc.failed) { rc.err = e; rc.failed = 1; }
+    exit_code = ferry_exit_code(&e);
+    status = e.code == FERRY_E_INTERRUPTED ? "interrupted" : "failed";
+    if (e.code == FERRY_E_INTERRUPTED)
+        progress_error(s.pr, "interrupted: committed chunks are kept; rerun the same command to "
+                       "resume (job %s)", job_id);
+    else
+        print_error(s.pr, &e);
+    if (job_created && e.code != FERRY_E_INTERRUPTED)
+        progress_error(s.pr, "the job is resumable: rerun the same command to continue where it "
+                       "stopped (or add --restart to start over)");
+    {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "status", status);
+        cJSON_AddStringToObject(d, "error", e.msg);
+        progress_event(s.pr, "job_done", d);
+    }
+report:
+    if (o->report_path && s.plan.tables) {
+        cJSON *r = report_build(&rc, status, s.su.display ? s.su.display : "",
+                                s.tu.display ? s.tu.display : "");
+        ferry_err re = {0};
+        if (write_report(o->report_path, r, &re)) { print_error(s.pr, &re); if (!exit_code) exit_code = EXIT_FAILURE_; }
+        cJSON_Delete(r);
+    }
+    for (int i = 1; i < nconns; i++) drv_close(conns[i]);
+    free(conns);
+    drv_close(dst);
+    if (rc.stats) for (int i = 0; i < s.plan.ntables; i++) free(rc.stats[i].notes);
+    free(rc.stats);
+    free(rc.isolate);
+    free(preexisting);
+    free(identity);
+    free(opts_json);
+    progress_close(s.pr);
+    session_free(&s);
+    pthread_mutex_destroy(&rc.notes_mu);
+    return exit_code;
+}

@@ -1,0 +1,616 @@
+/* pipeline.c — the data phase: reader -> bounded chunk queue -> writers.
+ *
+ * DESIGN. One reader (the caller's thread) walks the chunks not yet done, in
+ * order, on the source connection that holds the run's snapshot, converts
+ * every value to its canonical form (convert.c) and hands batches to the
+ * queue. Values that do not fit are taken out of their batch as rejects,
+ * with the row's source values and the reason. Each writer thread owns one
+ * target connection; it takes a whole chunk, COPYs its batches, records the
+ * chunk's rejects and its checkpoint, and commits — rows, rejects and
+ * checkpoint in one transaction, so a crash leaves each chunk wholly there
+ * or wholly absent. When the target refuses a chunk (a value or constraint
+ * it will not take), the chunk is rolled back and redone after the main
+ * pass in isolation: batch by batch, then row by row under savepoints, so
+ * only the refused rows are rejected. A ticker thread emits progress events
+ * and the terminal status line, and turns a stop request into queue_abort.
+ * Memory: the queue's byte budget plus one batch per open chunk. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cjson/cJSON.h>
+#include "run.h"
+#include "queue.h"
+#include "checkpoint.h"
+
+#define BATCH_MAX_ROWS  4096
+#define BATCH_MAX_BYTES (512u * 1024u)
+#define QUEUE_BUDGET_DEFAULT (16u * 1024u * 1024u)
+
+volatile sig_atomic_t ferry_stop_requested;
+
+void run_fail(run_ctx *rc, const ferry_err *e)
+{
+    pthread_mutex_lock(&rc->notes_mu);
+    if (!rc->failed) { rc->err = *e; rc->failed = 1; }
+    pthread_mutex_unlock(&rc->notes_mu);
+}
+
+static int run_has_failed(run_ctx *rc)
+{
+    pthread_mutex_lock(&rc->notes_mu);
+    int f = rc->failed;
+    pthread_mutex_unlock(&rc->notes_mu);
+    return f;
+}
+
+/* ---- reading and converting ---- */
+
+/* A reader delivers full batches either to the queue (main pass) or to a
+ * local list (isolation pass). */
+typedef struct reader_ctx reader_ctx;
+typedef int (*deliver_fn)(reader_ctx *r, batch *b, int last);
+
+struct reader_ctx {
+    run_ctx          *rc;
+    const plan_table *t;
+    table_stats      *ts;
+    int               chunk_id;
+    batch            *b;
+    strbuf            tmp, json;
+    deliver_fn        deliver;
+    chunk_queue      *q;             /* main pass */
+    queue_chunk      *qc;
+    batch           **list;          /* isolation pass */
+    int               nlist;
+};
+
+/* row_json — the row's source values as a JSON object, for reject files. */
+static void row_json(reader_ctx *r, const ferry_value *vals)
+{
+    strbuf_reset(&r->json);
+    strbuf_addc(&r->json, '{');
+    for (int c = 0; c < r->t->ncols; c++) {
+        cJSON *tmp = cJSON_CreateString(r->t->cols[c].src->name);
+        char *quoted = cJSON_PrintUnformatted(tmp);
+        cJSON_Delete(tmp);
+        strbuf_addf(&r->json, "%s%s:", c ? "," : "", quoted);
+        free(quoted);
+        convert_value_json(&vals[c], &r->json);
+    }
+    strbuf_addc(&r->json, '}');
+}
+
+static batch *reader_new_batch(reader_ctx *r)
+{
+    return r->q ? queue_get_free_batch(r->q, r->t->ncols) : batch_new(r->t->ncols);
+}
+
+static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_err *e)
+{
+    reader_ctx *r = vctx;
+    const plan_table *t = r->t;
+    batch *b = r->b;
+    if (ferry_stop_requested)
+        return ferry_err_set(e, FERRY_E_INTERRUPTED, "interrupted");
+    batch_begin_row(b);
+    for (int c = 0; c < t->ncols; c++) {
+        const ferry_value *v = &vals[c];
+        if (v->cls == FV_NULL) { batch_set_null(b, c); continue; }
+        conv_note note = NOTE_NONE;
+        const char *reason = NULL;
+        strbuf_reset(&r->tmp);
+        conv_result cr = convert_value(&t->cols[c].lt, v, &r->tmp, &note, &reason);
+        if (cr == CONV_REJECT) {
+            char lt[64];
+            ltype_format(&t->cols[c].lt, lt, sizeof lt);
+            char why[600];
+            snprintf(why, sizeof why, "%s (column type %s)", reason ? reason : "does not fit", lt);
+            row_json(r, vals);
+            batch_abort_row(b);
+            batch_add_reject(b, key, t->cols[c].src->name, why, strbuf_cstr(&r->json));
+            __atomic_fetch_add(&r->ts->rows_read, 1, __ATOMIC_RELAXED);
+            return 0;
+        }
+        if (cr == CONV_NOTE && note > NOTE_NONE && note < NOTE__COUNT)
+            __atomic_fetch_add(&r->ts->notes[c * NOTE__COUNT + note], 1, __ATOMIC_RELAXED);
+        batch_set_cell(b, c, r->tmp.buf, r->tmp.len);
+    }
+    batch_commit_row(b);
+    if (b->nrows == 1 || key < b->first_key) b->first_key = key;
+    b->last_key = key;
+    __atomic_fetch_add(&r->ts->rows_read, 1, __ATOMIC_RELAXED);
+    if (b->nrows >= BATCH_MAX_ROWS || b->data.len >= BATCH_MAX_BYTES) {
+        r->b = NULL;
+        if (r->deliver(r, b, 0)) return ferry_err_set(e, FERRY_E_INTERRUPTED, "stopped");
+        r->b = reader_new_batch(r);
+    }
+    return 0;
+}
+
+static int deliver_to_queue(reader_ctx *r, batch *b, int last)
+{
+    b->chunk_id = r->chunk_id;
+    return queue_put_batch(r->q, r->qc, b, last);
+}
+
+static int deliver_to_list(reader_ctx *r, batch *b, int last)
+{
+    (void)last;
+    r->list = xrealloc(r->list, sizeof(batch *) * (size_t)(r->nlist + 1));
+    r->list[r->nlist++] = b;
+    return 0;
+}
+
+/* read_one_chunk — read chunk k of r->t through reader_row; delivers the
+ * final batch with last=1. */
+static int read_one_chunk(reader_ctx *r, const plan_chunk *k, ferry_err *e)
+{
+    read_spec spec = {r->t->src, r->t->ncols, r->t->read_cols,
+                      r->t->whole ? NULL : r->t->key_column,
+                      k->has_lo, k->has_hi, k->lo, k->hi};
+    ferry_conn *src = r->rc->src;
+    r->chunk_id = k->id;
+    r->b = reader_new_batch(r);
+    if (src->drv->read_chunk(src, &spec, reader_row, r, e)) {
+        if (r->b) { if (r->q) queue_recycle(r->q, r->b); else batch_free(r->b); }
+        r->b = NULL;
+        return -1;
+    }
+    batch *b = r->b;
+    r->b = NULL;
+    return r->deliver(r, b, 1) ? ferry_err_set(e, FERRY_E_INTERRUPTED, "stopped") : 0;
+}
+
+/* ---- writing ---- */
+
+typedef struct pending_reject {
+    int64_t key;
+    char   *column, *reason, *row_json;
+} pending_reject;
+
+typedef struct reject_list {
+    pending_reject *items;
+    int n, cap;
+    arena mem;
+} reject_list;
+
+static void rejects_take(reject_list *l, const batch *b)
+{
+    for (size_t i = 0; i < b->nrejects; i++) {
+        pending_reject pr = {b->rejects[i].key, arena_strdup(&l->mem, b->rejects[i].column),
+                             arena_strdup(&l->mem, b->rejects[i].reason),
+                             arena_strdup(&l->mem, b->rejects[i].row_json)};
+        ARENA_PUSH(&l->mem, l->items, l->n, l->cap, pr);
+    }
+}
+
+/* commit_chunk — rejects and the checkpoint, then COMMIT: the chunk's rows
+ * were already sent in this transaction. */
+static int commit_chunk(run_ctx *rc, ferry_conn *dst, const plan_chunk *k, reject_list *rj,
+                        int64_t rows, int64_t bytes, ferry_err *e)
+{
+    const plan_table *t = &rc->plan->tables[k->table];
+    for (int i = 0; i < rj->n; i++)
+        if (state_add_reject(dst, rc->job_id, k->id, t->name, rj->items[i].key,
+                             rj->items[i].column, rj->items[i].reason, rj->items[i].row_json, e))
+            return -1;
+    if (state_mark_chunk(dst, rc->job_id, k->id, rows, rj->n, bytes, progress_run_id(rc->pr), e))
+        return -1;
+    return drv_commit(dst, e);
+}
+
+static void chunk_done_event(run_ctx *rc, const plan_chunk *k, int64_t rows, int64_t rejected,
+                             int64_t bytes, double ms, int writer)
+{
+    const plan_table *t = &rc->plan->tables[k->table];
+    table_stats *ts = &rc->stats[k->table];
+    __atomic_fetch_add(&ts->rows_written, rows, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&ts->rows_rejected, rejected, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&ts->bytes, bytes, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&rc->rejects_total, rejected, __ATOMIC_RELAXED);
+    int done = __atomic_add_fetch(&ts->chunks_done, 1, __ATOMIC_RELAXED);
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "table", t->name);
+    cJSON_AddNumberToObject(f, "chunk", k->id);
+    cJSON *range = cJSON_AddArrayToObject(f, "key_range");
+    cJSON_AddItemToArray(range, k->has_lo ? cJSON_CreateNumber((double)k->lo) : cJSON_CreateNull());
+    cJSON_AddItemToArray(range, k->has_hi ? cJSON_CreateNumber((double)k->hi) : cJSON_CreateNull());
+    cJSON_AddNumberToObject(f, "rows", (double)rows);
+    cJSON_AddNumberToObject(f, "bytes", (double)bytes);
+    cJSON_AddNumberToObject(f, "rejected", (double)rejected);
+    cJSON_AddNumberToObject(f, "ms", (double)(int64_t)ms);
+    cJSON_AddNumberToObject(f, "writer", writer);
+    progress_event(rc->pr, "chunk_done", f);
+    if (done == t->nchunks) {
+        double now = now_monotonic();
+        __atomic_store(&ts->finished, &now, __ATOMIC_RELAXED);
+        cJSON *g = cJSON_CreateObject();
+        cJSON_AddStringToObject(g, "table", t->name);
+        cJSON_AddNumberToObject(g, "rows_written", (double)__atomic_load_n(&ts->rows_written, __ATOMIC_RELAXED));
+        cJSON_AddNumberToObject(g, "rows_rejected", (double)__atomic_load_n(&ts->rows_rejected, __ATOMIC_RELAXED));
+        progress_event(rc->pr, "table_done", g);
+    }
+}
+
+/* reject_events — one "reject" event per rejected row of a committed chunk. */
+static void reject_events(run_ctx *rc, const plan_chunk *k, const reject_list *rj)
+{
+    for (int i = 0; i < rj->n; i++) {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "table", rc->plan->tables[k->table].name);
+        cJSON_AddNumberToObject(f, "chunk", k->id);
+        if (rj->items[i].key >= 0) cJSON_AddNumberToObject(f, "key", (double)rj->items[i].key);
+        else cJSON_AddNullToObject(f, "key");
+        if (rj->items[i].column) cJSON_AddStringToObject(f, "column", rj->items[i].column);
+        else cJSON_AddNullToObject(f, "column");
+        cJSON_AddStringToObject(f, "reason", rj->items[i].reason);
+        progress_event(rc->pr, "reject", f);
+    }
+}
+
+static int copy_begin_table(ferry_conn *dst, const plan_table *t, ferry_err *e)
+{
+    const char **cols = xcalloc((size_t)t->ncols + 1, sizeof(char *));
+    ltype *types = xcalloc((size_t)t->ncols + 1, sizeof(ltype));
+    strbuf *q = xcalloc((size_t)t->ncols + 1, sizeof(strbuf));
+    for (int c = 0; c < t->ncols; c++) {
+        dst->drv->quote_ident(&q[c], t->cols[c].name);
+        cols[c] = strbuf_cstr(&q[c]);
+        types[c] = t->cols[c].lt;
+    }
+    int rc = dst->drv->copy_begin(dst, t->qname, cols, types, t->ncols, e);
+    for (int c = 0; c < t->ncols; c++) strbuf_free(&q[c]);
+    free(q);
+    free(cols);
+    free(types);
+    return rc;
+}
+
+/* is_data_error — the target refused a value or a constraint (SQLSTATE
+ * classes 22 and 23): worth isolating the rows rather than failing. */
+static int is_data_error(const ferry_err *e)
+{
+    return e->sqlstate[0] == '2' && (e->sqlstate[1] == '2' || e->sqlstate[1] == '3');
+}
+
+typedef struct writer_ctx {
+    run_ctx     *rc;
+    chunk_queue *q;
+    ferry_conn  *dst;
+    int          id;
+    pthread_mutex_t *isolate_mu;
+} writer_ctx;
+
+/* write_chunk — one chunk, one transaction. Returns -1 on a fatal error. */
+static int write_chunk(writer_ctx *w, queue_chunk *qc)
+{
+    run_ctx *rc = w->rc;
+    const plan_chunk *k = &rc->plan->chunks[qc->chunk_id];
+    const plan_table *t = &rc->plan->tables[k->table];
+    reject_list rj = {0};
+    ferry_err e = {0};
+    int copy_ok = 1, n, status = 0;
+    int64_t bytes = 0, rows = 0;
+    double t0 = now_monotonic();
+    batch *b;
+
+    if (drv_begin(w->dst, &e) || copy_begin_table(w->dst, t, &e)) {
+        copy_ok = 0;
+        status = -1;
+    }
+    while ((n = queue_next_batch(w->q, qc, &b)) == 1) {
+        if (copy_ok && w->dst->drv->copy_batch(w->dst, b, &e)) copy_ok = 0;
+        bytes += (int64_t)b->data.len;
+        rejects_take(&rj, b);
+        queue_recycle(w->q, b);
+    }
+    if (n < 0) {                 /* the reader failed or the run stops */
+        drv_rollback(w->dst);
+        goto out;
+    }
+    if (status == 0 && copy_ok && w->dst->drv->copy_end(w->dst, &rows, &e)) copy_ok = 0;
+    if (status == 0 && !copy_ok) {
+        drv_rollback(w->dst);
+        if (is_data_error(&e)) {
+            /* Redone row by row after the main pass. */
+            pthread_mutex_lock(w->isolate_mu);
+            rc->isolate = xrealloc(rc->isolate, sizeof(int) * (size_t)(rc->nisolate + 1));
+            rc->isolate[rc->nisolate++] = k->id;
+            pthread_mutex_unlock(w->isolate_mu);
+            goto out;
+        }
+        status = -1;
+    }
+    if (status == 0 && commit_chunk(rc, w->dst, k, &rj, rows, bytes, &e)) {
+        drv_rollback(w->dst);
+        status = -1;
+    }
+    if (status == 0) {
+        reject_events(rc, k, &rj);
+        chunk_done_event(rc, k, rows, rj.n, bytes, (now_monotonic() - t0) * 1000.0, w->id);
+    }
+out:
+    if (status) {
+        ferry_err_prefix(&e, "table \"%s\" chunk %d: ", t->name, k->id);
+        run_fail(rc, &e);
+    }
+    arena_free(&rj.mem);
+    return status;
+}
+
+static void *writer_main(void *arg)
+{
+    writer_ctx *w = arg;
+    queue_chunk *qc;
+    while ((qc = queue_take_chunk(w->q))) {
+        int rc = write_chunk(w, qc);
+        queue_release_chunk(w->q, qc);
+        if (rc) { queue_abort(w->q); break; }
+    }
+    return NULL;
+}
+
+/* ---- progress ticker ---- */
+
+typedef struct ticker_ctx {
+    run_ctx        *rc;
+    chunk_queue    *q;
+    pthread_mutex_t mu;
+    pthread_cond_t  cv;
+    int             stop;
+} ticker_ctx;
+
+static void ticker_report(ticker_ctx *tk, double elapsed)
+{
+    run_ctx *rc = tk->rc;
+    int64_t done = 0, total = 0, bytes = 0;
+    for (int i = 0; i < rc->plan->ntables; i++) {
+        table_stats *ts = &rc->stats[i];
+        int64_t w = __atomic_load_n(&ts->rows_written, __ATOMIC_RELAXED) + ts->rows_before;
+        done += w;
+        bytes += __atomic_load_n(&ts->bytes, __ATOMIC_RELAXED);
+        int64_t est = rc->plan->tables[i].rows_estimate;
+        total += est > w ? est : w;
+    }
+    int64_t this_run = 0;
+    for (int i = 0; i < rc->plan->ntables; i++)
+        this_run += __atomic_load_n(&rc->stats[i].rows_written, __ATOMIC_RELAXED);
+    double rate = elapsed > 0 ? (double)this_run / elapsed : 0;
+    double eta = rate > 0 && total > done ? (double)(total - done) / rate : 0;
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "phase", "data");
+    cJSON_AddNumberToObject(f, "rows_done", (double)done);
+    cJSON_AddNumberToObject(f, "rows_total", (double)total);
+    cJSON_AddNumberToObject(f, "bytes_done", (double)bytes);
+    cJSON_AddNumberToObject(f, "rows_per_s", (double)(int64_t)rate);
+    cJSON_AddNumberToObject(f, "eta_s", (double)(int64_t)(eta * 10) / 10.0);
+    progress_event(rc->pr, "progress", f);
+    char line[200];
+    snprintf(line, sizeof line, "data: %lld/%lld rows (%.0f%%)  %.0f rows/s  ETA %.0fs",
+             (long long)done, (long long)total, total ? 100.0 * (double)done / (double)total : 100.0,
+             rate, eta);
+    progress_status(rc->pr, line);
+}
+
+static void *ticker_main(void *arg)
+{
+    ticker_ctx *tk = arg;
+    double start = now_monotonic(), last = start;
+    pthread_mutex_lock(&tk->mu);
+    while (!tk->stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+        pthread_cond_timedwait(&tk->cv, &tk->mu, &ts);
+        if (tk->stop) break;
+        if (ferry_stop_requested) queue_abort(tk->q);
+        double now = now_monotonic();
+        if (now - last >= 1.0) {
+            last = now;
+            pthread_mutex_unlock(&tk->mu);
+            ticker_report(tk, now - start);
+            pthread_mutex_lock(&tk->mu);
+        }
+    }
+    pthread_mutex_unlock(&tk->mu);
+    return NULL;
+}
+
+/* ---- isolation of refused rows ---- */
+
+static int copy_one_batch(ferry_conn *dst, const plan_table *t, const batch *b, int64_t *rows,
+                          ferry_err *e)
+{
+    if (copy_begin_table(dst, t, e)) return -1;
+    if (dst->drv->copy_batch(dst, b, e)) { int64_t r; dst->drv->copy_end(dst, &r, NULL); return -1; }
+    return dst->drv->copy_end(dst, rows, e);
+}
+
+/* cell_json — a converted row as JSON (canonical text; bytes as hex). */
+static void batch_row_json(const plan_table *t, const batch *b, size_t row, strbuf *out)
+{
+    strbuf_addc(out, '{');
+    for (int c = 0; c < t->ncols; c++) {
+        size_t len;
+        const char *p = batch_cell_get(b, row, c, &len);
+        cJSON *name = cJSON_CreateString(t->cols[c].src->name);
+        char *qn = cJSON_PrintUnformatted(name);
+        strbuf_addf(out, "%s%s:", c ? "," : "", qn);
+        free(qn);
+        cJSON_Delete(name);
+        ferry_value v = {FV_NULL, 0, 0, NULL, 0};
+        if (p) { v.cls = t->cols[c].lt.kind == LT_BYTES ? FV_BLOB : FV_TEXT; v.p = p; v.n = len; }
+        convert_value_json(&v, out);
+    }
+    strbuf_addc(out, '}');
+}
+
+static int isolate_chunk(run_ctx *rc, ferry_conn *dst, int chunk_id, ferry_err *e)
+{
+    const plan_chunk *k = &rc->plan->chunks[chunk_id];
+    const plan_table *t = &rc->plan->tables[k->table];
+    reader_ctx r = {0};
+    reject_list rj = {0};
+    int64_t rows = 0, bytes = 0;
+    int status = -1;
+    r.rc = rc; r.t = t; r.ts = &rc->stats[k->table]; r.deliver = deliver_to_list;
+    if (read_one_chunk(&r, k, e)) goto out;
+    if (drv_begin(dst, e)) goto out;
+    for (int i = 0; i < r.nlist; i++) {
+        batch *b = r.list[i];
+        int64_t n = 0;
+        rejects_take(&rj, b);
+        bytes += (int64_t)b->data.len;
+        if (b->nrows == 0) continue;
+        if (drv_exec(dst, "SAVEPOINT ferry_batch", e)) goto fail;
+        ferry_err be = {0};
+        if (copy_one_batch(dst, t, b, &n, &be) == 0) {
+            rows += n;
+            if (drv_exec(dst, "RELEASE SAVEPOINT ferry_batch", e)) goto fail;
+            continue;
+        }
+        if (drv_exec(dst, "ROLLBACK TO SAVEPOINT ferry_batch", e)) goto fail;
+        batch *one = batch_new(t->ncols);
+        for (size_t row = 0; row < b->nrows; row++) {
+            batch_reset(one, t->ncols);
+            batch_begin_row(one);
+            for (int c = 0; c < t->ncols; c++) {
+                size_t len;
+                const char *p = batch_cell_get(b, row, c, &len);
+                if (p) batch_set_cell(one, c, p, len); else batch_set_null(one, c);
+            }
+            batch_commit_row(one);
+            ferry_err re = {0};
+            if (drv_exec(dst, "SAVEPOINT ferry_row", e)) { batch_free(one); goto fail; }
+            if (copy_one_batch(dst, t, one, &n, &re) == 0) {
+                rows += n;
+                if (drv_exec(dst, "RELEASE SAVEPOINT ferry_row", e)) { batch_free(one); goto fail; }
+                continue;
+            }
+            if (drv_exec(dst, "ROLLBACK TO SAVEPOINT ferry_row", e)) { batch_free(one); goto fail; }
+            strbuf js = STRBUF_INIT;
+            batch_row_json(t, b, row, &js);
+            char reason[1100];
+            snprintf(reason, sizeof reason, "the target refused the row: %s", re.msg);
+            pending_reject pr = {b->first_key, NULL, arena_strdup(&rj.mem, reason),
+                                 arena_strdup(&rj.mem, strbuf_cstr(&js))};
+            /* The key of a refused row is not kept per row in a batch; the
+             * row's values identify it. */
+            pr.key = -1;
+            ARENA_PUSH(&rj.mem, rj.items, rj.n, rj.cap, pr);
+            strbuf_free(&js);
+        }
+        batch_free(one);
+    }
+    if (commit_chunk(rc, dst, k, &rj, rows, bytes, e)) goto fail;
+    reject_events(rc, k, &rj);
+    chunk_done_event(rc, k, rows, rj.n, bytes, 0, 0);
+    status = 0;
+    goto out;
+fail:
+    drv_rollback(dst);
+out:
+    for (int i = 0; i < r.nlist; i++) batch_free(r.list[i]);
+    free(r.list);
+    strbuf_free(&r.tmp);
+    strbuf_free(&r.json);
+    arena_free(&rj.mem);
+    if (status) ferry_err_prefix(e, "table \"%s\" chunk %d: ", t->name, k->id);
+    return status;
+}
+
+/* ---- the phase ---- */
+
+int pipeline_run(run_ctx *rc)
+{
+    ferry_plan *p = rc->plan;
+    int nwriters = rc->nconns;
+    chunk_queue q;
+    pthread_t *threads = xcalloc((size_t)nwriters, sizeof(pthread_t));
+    writer_ctx *w = xcalloc((size_t)nwriters, sizeof(writer_ctx));
+    pthread_mutex_t isolate_mu = PTHREAD_MUTEX_INITIALIZER;
+    ticker_ctx tk = {rc, &q, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+    pthread_t ticker;
+    ferry_err e = {0};
+
+    queue_init(&q, rc->opts->memory_budget ? rc->opts->memory_budget : QUEUE_BUDGET_DEFAULT,
+               nwriters + 1);
+    for (int i = 0; i < nwriters; i++) {
+        w[i] = (writer_ctx){rc, &q, rc->conns[i], i + 1, &isolate_mu};
+        pthread_create(&threads[i], NULL, writer_main, &w[i]);
+    }
+    pthread_create(&ticker, NULL, ticker_main, &tk);
+
+    reader_ctx r = {0};
+    r.rc = rc; r.q = &q; r.deliver = deliver_to_queue;
+    int last_table = -1;
+    for (int i = 0; i < p->nchunks && !ferry_stop_requested; i++) {
+        const plan_chunk *k = &p->chunks[i];
+        if (k->done) continue;
+        if (run_has_failed(rc)) break;
+        if (rc->opts->max_errors >= 0 &&
+            __atomic_load_n(&rc->rejects_total, __ATOMIC_RELAXED) > rc->opts->max_errors) {
+            ferry_err_set(&e, FERRY_E_TYPE, "more than %lld rows rejected (--max-errors): "
+                          "stopping; see the rejects file, fix the source or use --widen, "
+                          "then rerun to resume", (long long)rc->opts->max_errors);
+            e.side = SIDE_SOURCE;
+            run_fail(rc, &e);
+            break;
+        }
+        r.t = &p->tables[k->table];
+        r.ts = &rc->stats[k->table];
+        if (k->table != last_table) {
+            last_table = k->table;
+            if (r.ts->started == 0) r.ts->started = now_monotonic();
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "table", r.t->name);
+            cJSON_AddStringToObject(f, "source", r.t->src->name);
+            cJSON_AddNumberToObject(f, "chunks", r.t->nchunks);
+            cJSON_AddNumberToObject(f, "rows_estimate", (double)r.t->rows_estimate);
+            progress_event(rc->pr, "table_start", f);
+        }
+        r.qc = queue_open_chunk(&q, k->id);
+        if (!r.qc) break;
+        if (read_one_chunk(&r, k, &e)) {
+            queue_fail_chunk(&q, r.qc);
+            if (e.code != FERRY_E_INTERRUPTED) {
+                ferry_err_prefix(&e, "table \"%s\" chunk %d: ", r.t->name, k->id);
+                run_fail(rc, &e);
+            }
+            break;
+        }
+    }
+    if (ferry_stop_requested || run_has_failed(rc)) queue_abort(&q);
+    queue_close(&q);
+    for (int i = 0; i < nwriters; i++) pthread_join(threads[i], NULL);
+
+    /* Chunks the target refused: redo them row by row on one connection. */
+    for (int i = 0; i < rc->nisolate && !run_has_failed(rc) && !ferry_stop_requested; i++) {
+        if (isolate_chunk(rc, rc->conns[0], rc->isolate[i], &e)) run_fail(rc, &e);
+    }
+
+    pthread_mutex_lock(&tk.mu);
+    tk.stop = 1;
+    pthread_cond_signal(&tk.cv);
+    pthread_mutex_unlock(&tk.mu);
+    pthread_join(ticker, NULL);
+    ticker_report(&tk, now_monotonic() - rc->started);
+    progress_status(rc->pr, NULL);
+
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddNumberToObject(f, "queue_peak_bytes", (double)q.peak_bytes);
+    progress_event(rc->pr, "data_done", f);
+    queue_destroy(&q);
+    strbuf_free(&r.tmp);
+    strbuf_free(&r.json);
+    free(threads);
+    free(w);
+    if (ferry_stop_requested && !rc->failed) {
+        ferry_err_set(&e, FERRY_E_INTERRUPTED, "interrupted");
+        run_fail(rc, &e);
+    }
+    return rc->failed ? -1 : 0;
+}

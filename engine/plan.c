@@ -1,0 +1,671 @@
+/* plan.c — building the plan: which tables, what they are called on the
+ * target, each column's logical and native type, defaults, the CREATE TABLE
+ * text, and the post-data steps (keys, indexes, foreign keys, checks,
+ * sequences, views). Nothing here touches the target. Chunk boundaries are
+ * in plan_chunks.c, printing in plan_print.c. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "plan.h"
+#include "convert.h"
+#include "sqlexpr.h"
+
+#define PG_MAX_IDENT 63
+
+/* plan_note_add — append a note built from fmt to arr (warnings/skipped). */
+static void plan_note_vadd(ferry_plan *p, plan_note **arr, int *n, int *cap,
+                           const char *kind, const char *object, const char *text,
+                           const char *fmt, va_list ap)
+{
+    plan_note note;
+    strbuf sb = STRBUF_INIT;
+    strbuf_vaddf(&sb, fmt, ap);
+    note.kind = arena_strdup(&p->mem, kind);
+    note.object = arena_strdup(&p->mem, object);
+    note.text = arena_strdup(&p->mem, text);
+    note.message = arena_strdup(&p->mem, strbuf_cstr(&sb));
+    strbuf_free(&sb);
+    ARENA_PUSH(&p->mem, *arr, *n, *cap, note);
+}
+
+void plan_warn(ferry_plan *p, const char *kind, const char *object, const char *text,
+               const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    plan_note_vadd(p, &p->warnings, &p->nwarnings, &p->cap_warnings, kind, object, text, fmt, ap);
+    va_end(ap);
+}
+
+void plan_skip(ferry_plan *p, const char *kind, const char *object, const char *text,
+               const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    plan_note_vadd(p, &p->skipped, &p->nskipped, &p->cap_skipped, kind, object, text, fmt, ap);
+    va_end(ap);
+}
+
+void plan_add_chunk(ferry_plan *p, const plan_chunk *c)
+{
+    ARENA_PUSH(&p->mem, p->chunks, p->nchunks, p->cap_chunks, *c);
+}
+
+void plan_free(ferry_plan *p)
+{
+    if (p) arena_free(&p->mem);
+}
+
+const char *step_kind_name(step_kind k)
+{
+    static const char *names[] = {"table", "primary_key", "unique", "index",
+                                  "foreign_key", "check", "sequence", "view"};
+    return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
+}
+
+/* table_selected — --tables globs (all when none) minus --exclude globs.
+ * Matching ignores case, as SQLite's names do. */
+static int table_selected(const ferry_options *o, const char *name)
+{
+    int in = o->ntables == 0;
+    for (int i = 0; i < o->ntables && !in; i++)
+        in = glob_match(o->tables[i], name, 1);
+    for (int i = 0; i < o->nexclude && in; i++)
+        if (glob_match(o->exclude[i], name, 1)) in = 0;
+    return in;
+}
+
+/* target_name — the target spelling of a source identifier: exact (or folded
+ * to lower case with --lower-case), and when longer than PostgreSQL's 63
+ * bytes shortened deterministically: a prefix cut at a UTF-8 boundary plus
+ * "_" and 8 hex digits of a hash of the full name, so two long names that
+ * share a prefix never merge. The shortening is recorded as a warning. */
+static char *target_name(ferry_plan *p, const char *src, const char *what)
+{
+    char *name = arena_strdup(&p->mem, src);
+    if (p->opts->lower_case)
+        for (char *c = name; *c; c++) *c = (char)tolower((unsigned char)*c);
+    size_t len = strlen(name);
+    if (len <= PG_MAX_IDENT) return name;
+    size_t cut = PG_MAX_IDENT - 9;
+    while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80) cut--;
+    uint32_t h = (uint32_t)fnv1a64(src, strlen(src), 0);
+    char *short_name = arena_sprintf(&p->mem, "%.*s_%08x", (int)cut, name, h);
+    plan_warn(p, "name", src, NULL,
+              "%s name is %zu bytes, over PostgreSQL's 63: shortened to \"%s\"",
+              what, len, short_name);
+    return short_name;
+}
+
+/* Relation-level names in one schema (tables, views, indexes, key
+ * constraints) must be unique in PostgreSQL: a collision is refused,
+ * naming both objects, rather than letting one silently replace the other. */
+typedef struct name_entry { const char *name; const char *owner; } name_entry;
+typedef struct name_set { name_entry *items; int n, cap; } name_set;
+
+static int name_claim(ferry_plan *p, name_set *s, const char *name, const char *owner,
+                      ferry_err *e)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->items[i].name, name) == 0)
+            return ferry_err_set(e, FERRY_E_USAGE,
+                "target name \"%s\" would be used twice: by %s and by %s; rename one "
+                "in the source or use --map to rename (names are kept exactly unless "
+                "--lower-case folds them)", name, s->items[i].owner, owner);
+    name_entry ne = {name, arena_strdup(&p->mem, owner)};
+    ARENA_PUSH(&p->mem, s->items, s->n, s->cap, ne);
+    return 0;
+}
+
+static char *qualified(ferry_plan *p, const char *name)
+{
+    strbuf sb = STRBUF_INIT;
+    pg_quote_ident(&sb, p->schema);
+    strbuf_addc(&sb, '.');
+    pg_quote_ident(&sb, name);
+    char *r = arena_strdup(&p->mem, strbuf_cstr(&sb));
+    strbuf_free(&sb);
+    return r;
+}
+
+static plan_step *plan_add_step(ferry_plan *p, step_kind kind, int table, const char *id,
+                                const char *name, const char *sql, const char *src_text,
+                                int optional)
+{
+    plan_step s = {kind, arena_strdup(&p->mem, id), table, arena_strdup(&p->mem, name),
+                   arena_strdup(&p->mem, sql), arena_strdup(&p->mem, src_text), optional, 0};
+    ARENA_PUSH(&p->mem, p->steps, p->nsteps, p->cap_steps, s);
+    return &p->steps[p->nsteps - 1];
+}
+
+/* Expression translation resolves source names (case-insensitively, as
+ * SQLite does) to target names: the current table's columns first, then
+ * table names, then any selected table's columns (for views). */
+typedef struct resolve_ctx { ferry_plan *p; int table; } resolve_ctx;
+
+static const char *resolve_name(void *vctx, const char *src)
+{
+    resolve_ctx *rc = vctx;
+    ferry_plan *p = rc->p;
+    if (rc->table >= 0) {
+        plan_table *t = &p->tables[rc->table];
+        for (int c = 0; c < t->ncols; c++)
+            if (strcasecmp(t->cols[c].src->name, src) == 0) return t->cols[c].name;
+    }
+    for (int i = 0; i < p->ntables; i++)
+        if (strcasecmp(p->tables[i].src->name, src) == 0) return p->tables[i].name;
+    for (int i = 0; i < p->ntables; i++)
+        for (int c = 0; c < p->tables[i].ncols; c++)
+            if (strcasecmp(p->tables[i].cols[c].src->name, src) == 0)
+                return p->tables[i].cols[c].name;
+    return NULL;
+}
+
+/* plan_column_types — logical and native type of one column. */
+static int plan_column_types(ferry_plan *p, plan_table *t, plan_column *c,
+                             const type_map *src_map, const type_map *dst_map, ferry_err *e)
+{
+    const char *lossy = NULL;
+    if (!c->widened &&
+        type_map_to_logical(src_map, t->src->name, c->src->name, c->src->native_type,
+                            &c->lt, &c->rule) != 0)
+        return ferry_err_set(e, FERRY_E_TYPE,
+            "table \"%s\" column \"%s\": no type mapping for declared type \"%s\"; add a "
+            "rule with --map (see mappings/README.md)", t->src->name, c->src->name,
+            c->src->native_type);
+    if (type_map_to_native(dst_map, t->src->name, c->src->name, &c->lt, c->native,
+                           sizeof c->native, &lossy) != 0) {
+        char lt[64];
+        ltype_format(&c->lt, lt, sizeof lt);
+        return ferry_err_set(e, FERRY_E_TYPE,
+            "table \"%s\" column \"%s\": no target type for logical type %s; add a rule "
+            "with --map", t->src->name, c->src->name, lt);
+    }
+    c->lossy = lossy ? arena_strdup(&p->mem, lossy) : NULL;
+    return 0;
+}
+
+/* plan_columns — names, types, nullability, identity and defaults. */
+static int plan_columns(ferry_plan *p, plan_table *t, const type_map *src_map,
+                        const type_map *dst_map, ferry_err *e)
+{
+    const cat_table *st = t->src;
+    name_set cols = {0};
+    t->ncols = st->ncols;
+    t->cols = arena_alloc(&p->mem, sizeof(plan_column) * (size_t)(st->ncols ? st->ncols : 1));
+    t->read_cols = arena_alloc(&p->mem, sizeof(int) * (size_t)(st->ncols ? st->ncols : 1));
+    for (int i = 0; i < st->ncols; i++) {
+        plan_column *c = &t->cols[i];
+        c->src_index = i;
+        c->src = &st->cols[i];
+        t->read_cols[i] = i;
+        c->name = target_name(p, c->src->name, "column");
+        char owner[300];
+        snprintf(owner, sizeof owner, "column \"%s\".\"%s\"", st->name, c->src->name);
+        if (name_claim(p, &cols, c->name, owner, e)) return -1;
+        if (plan_column_types(p, t, c, src_map, dst_map, e)) return -1;
+        c->notnull = c->src->notnull;
+        c->identity = st->rowid_alias == i && st->has_rowid &&
+                      (c->lt.kind == LT_INT64 || c->lt.kind == LT_INT32);
+        if (c->src->generated)
+            plan_warn(p, "column", owner, c->src->generated_expr,
+                      "generated column copied as a plain column with its current values");
+    }
+    return 0;
+}
+
+/* plan_defaults — translate each column's default; an untranslatable one is
+ * dropped with a warning naming it (the column then has no default). */
+static void plan_defaults(ferry_plan *p, plan_table *t)
+{
+    strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < t->ncols; i++) {
+        plan_column *c = &t->cols[i];
+        if (!c->src->default_expr || c->identity) continue;
+        const char *why = NULL;
+        strbuf_reset(&sb);
+        char obj[300];
+        snprintf(obj, sizeof obj, "%s.%s", t->src->name, c->src->name);
+        if (sqlexpr_translate_default(c->src->default_expr, &c->lt, &sb, &why) == 0)
+            c->default_sql = arena_strdup(&p->mem, strbuf_cstr(&sb));
+        else
+            plan_skip(p, "default", obj, c->src->default_expr,
+                      "default not translated, column created without it: %s",
+                      why ? why : "unsupported expression");
+    }
+    strbuf_free(&sb);
+}
+
+/* plan_key — how the table is cut into chunks: by rowid when it has one
+ * (the rowid, or the INTEGER PRIMARY KEY aliasing it, is SQLite's row key),
+ * by a single integer primary key for WITHOUT ROWID tables, else whole. */
+static void plan_key(ferry_plan *p, plan_table *t)
+{
+    const cat_table *st = t->src;
+    t->key_column = NULL;
+    t->whole = 0;
+    if (st->has_rowid) return;
+    if (st->npk == 1) {
+        for (int i = 0; i < t->ncols; i++) {
+            ltype_kind k = t->cols[i].lt.kind;
+            if (st->cols[i].pk_position == 1 && (k == LT_INT64 || k == LT_INT32 || k == LT_INT16)) {
+                t->key_column = st->cols[i].name;
+                return;
+            }
+        }
+    }
+    t->whole = 1;
+    (void)p;
+}
+
+/* plan_create_sql — CREATE TABLE without keys, indexes or FKs (those come
+ * after the data, faster and in parallel). */
+static char *plan_create_sql(ferry_plan *p, plan_table *t)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "CREATE TABLE %s (", t->qname);
+    for (int i = 0; i < t->ncols; i++) {
+        plan_column *c = &t->cols[i];
+        strbuf_adds(&sb, i ? ",\n    " : "\n    ");
+        pg_quote_ident(&sb, c->name);
+        strbuf_addf(&sb, " %s", c->native);
+        if (c->identity) strbuf_adds(&sb, " GENERATED BY DEFAULT AS IDENTITY");
+        if (c->notnull && !c->identity) strbuf_adds(&sb, " NOT NULL");
+        if (c->default_sql) strbuf_addf(&sb, " DEFAULT %s", c->default_sql);
+    }
+    strbuf_adds(&sb, "\n)");
+    char *r = arena_strdup(&p->mem, strbuf_cstr(&sb));
+    strbuf_free(&sb);
+    return r;
+}
+
+static const char *column_target(const plan_table *t, const char *src_name)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if (strcasecmp(t->cols[i].src->name, src_name) == 0) return t->cols[i].name;
+    return NULL;
+}
+
+/* plan_key_steps — primary key and unique constraints and indexes. */
+static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
+{
+    plan_table *t = &p->tables[ti];
+    const cat_table *st = t->src;
+    strbuf sb = STRBUF_INIT, ex = STRBUF_INIT;
+    int rc = 0;
+
+    if (st->npk > 0) {
+        char *cname = target_name(p, arena_sprintf(&p->mem, "%s_pkey", t->name), "constraint");
+        char owner[300];
+        snprintf(owner, sizeof owner, "the primary key of table \"%s\"", st->name);
+        if ((rc = name_claim(p, rel, cname, owner, e))) goto out;
+        strbuf_addf(&sb, "ALTER TABLE %s ADD CONSTRAINT ", t->qname);
+        pg_quote_ident(&sb, cname);
+        strbuf_adds(&sb, " PRIMARY KEY (");
+        for (int pos = 1; pos <= st->npk; pos++)
+            for (int i = 0; i < t->ncols; i++)
+                if (st->cols[i].pk_position == pos) {
+                    if (pos > 1) strbuf_adds(&sb, ", ");
+                    pg_quote_ident(&sb, t->cols[i].name);
+                }
+        strbuf_addc(&sb, ')');
+        plan_add_step(p, STEP_PK, ti, arena_sprintf(&p->mem, "pk:%s", t->name), cname,
+                      strbuf_cstr(&sb), NULL, 0);
+    }
+
+    for (int x = 0; x < st->nindexes; x++) {
+        const cat_index *ix = &st->indexes[x];
+        const char *why = NULL;
+        int ok = 1;
+        resolve_ctx rctx = {p, ti};
+        strbuf_reset(&sb);
+        /* Unique constraints get PostgreSQL-style names; SQLite's own
+         * (sqlite_autoindex_...) mean nothing to an app. */
+        const char *src_name = ix->name;
+        if (ix->is_constraint && strncmp(ix->name, "sqlite_autoindex_", 17) == 0) {
+            strbuf_addf(&sb, "%s", t->name);
+            for (int k = 0; k < ix->nparts; k++)
+                strbuf_addf(&sb, "_%s", ix->parts[k].column ? ix->parts[k].column : "expr");
+            strbuf_adds(&sb, "_key");
+            src_name = arena_strdup(&p->mem, strbuf_cstr(&sb));
+            strbuf_reset(&sb);
+        }
+        char *iname = target_name(p, src_name, "index");
+        strbuf cols = STRBUF_INIT;
+        for (int k = 0; k < ix->nparts && ok; k++) {
+            const cat_index_part *part = &ix->parts[k];
+            if (k) strbuf_adds(&cols, ", ");
+            if (part->column) {
+                const char *tc = column_target(t, part->column);
+                pg_quote_ident(&cols, tc ? tc : part->column);
+            } else {
+                strbuf_reset(&ex);
+                if (sqlexpr_translate(part->expr, resolve_name, &rctx, &ex, &why) != 0) {
+                    ok = 0;
+                    break;
+                }
+                strbuf_addf(&cols, "(%s)", strbuf_cstr(&ex));
+            }
+            if (part->collation && strcasecmp(part->collation, "BINARY") != 0)
+                plan_warn(p, "index", ix->name, ix->sql,
+                          "collation %s of index column dropped: PostgreSQL has no such "
+                          "collation; comparisons in this index are case- and byte-exact",
+                          part->collation);
+            if (part->desc) strbuf_adds(&cols, " DESC");
+        }
+        char *where = NULL;
+        if (ok && ix->where) {
+            strbuf_reset(&ex);
+            if (sqlexpr_translate(ix->where, resolve_name, &rctx, &ex, &why) != 0) ok = 0;
+            else where = arena_strdup(&p->mem, strbuf_cstr(&ex));
+        }
+        if (!ok) {
+            plan_skip(p, "index", ix->name, ix->sql ? ix->sql : ix->name,
+                      "index not created: %s", why ? why : "expression not translatable");
+            strbuf_free(&cols);
+            continue;
+        }
+        char owner[300];
+        snprintf(owner, sizeof owner, "index \"%s\"", ix->name);
+        if ((rc = name_claim(p, rel, iname, owner, e))) { strbuf_free(&cols); goto out; }
+        int plain_cols = 1;
+        for (int k = 0; k < ix->nparts; k++)
+            if (!ix->parts[k].column || ix->parts[k].desc) plain_cols = 0;
+        if (ix->is_constraint && plain_cols && !where) {
+            strbuf_addf(&sb, "ALTER TABLE %s ADD CONSTRAINT ", t->qname);
+            pg_quote_ident(&sb, iname);
+            strbuf_addf(&sb, " UNIQUE (%s)", strbuf_cstr(&cols));
+            plan_add_step(p, STEP_UNIQUE, ti, arena_sprintf(&p->mem, "unique:%s", iname),
+                          iname, strbuf_cstr(&sb), ix->sql, 0);
+        } else {
+            strbuf_addf(&sb, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
+            pg_quote_ident(&sb, iname);
+            strbuf_addf(&sb, " ON %s (%s)", t->qname, strbuf_cstr(&cols));
+            if (where) strbuf_addf(&sb, " WHERE %s", where);
+            int has_expr = !plain_cols || where;
+            plan_add_step(p, STEP_INDEX, ti, arena_sprintf(&p->mem, "index:%s", iname), iname,
+                          strbuf_cstr(&sb), ix->sql, has_expr);
+        }
+        strbuf_free(&cols);
+    }
+out:
+    strbuf_free(&sb);
+    strbuf_free(&ex);
+    return rc;
+}
+
+static int plan_table_index(const ferry_plan *p, const char *src_name)
+{
+    for (int i = 0; i < p->ntables; i++)
+        if (strcmp(p->tables[i].src->name, src_name) == 0) return i;
+    for (int i = 0; i < p->ntables; i++)
+        if (strcasecmp(p->tables[i].src->name, src_name) == 0) return i;
+    return -1;
+}
+
+/* plan_fk_steps — foreign keys (after the data) and CHECK constraints. */
+static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_err *e)
+{
+    plan_table *t = &p->tables[ti];
+    const cat_table *st = t->src;
+    strbuf sb = STRBUF_INIT;
+    int rc = 0;
+
+    for (int f = 0; f < st->nfks; f++) {
+        const cat_fk *fk = &st->fks[f];
+        int ri = plan_table_index(p, fk->ref_table);
+        char obj[300];
+        snprintf(obj, sizeof obj, "%s(%s) -> %s", st->name, fk->cols[0], fk->ref_table);
+        if (ri < 0) {
+            plan_skip(p, "fk", obj, NULL, "foreign key not created: table \"%s\" is not part of this copy",
+                      fk->ref_table);
+            continue;
+        }
+        plan_table *rt = &p->tables[ri];
+        strbuf_reset(&sb);
+        strbuf_addf(&sb, "%s_%s_fkey", t->name, fk->cols[0]);
+        char *cname = target_name(p, fk->name ? fk->name : strbuf_cstr(&sb), "constraint");
+        /* Constraint names are per table in PostgreSQL; keep them unique per
+         * job anyway so steps have distinct ids. */
+        for (int n = 2; ; n++) {
+            int clash = 0;
+            for (int i = 0; i < cons->n; i++) if (!strcmp(cons->items[i].name, cname)) clash = 1;
+            if (!clash) break;
+            cname = arena_sprintf(&p->mem, "%.*s%d", PG_MAX_IDENT - 3, cname, n);
+        }
+        if ((rc = name_claim(p, cons, cname, obj, e))) goto out;
+        strbuf_reset(&sb);
+        strbuf_addf(&sb, "ALTER TABLE %s ADD CONSTRAINT ", t->qname);
+        pg_quote_ident(&sb, cname);
+        strbuf_adds(&sb, " FOREIGN KEY (");
+        for (int k = 0; k < fk->ncols; k++) {
+            const char *tc = column_target(t, fk->cols[k]);
+            if (k) strbuf_adds(&sb, ", ");
+            pg_quote_ident(&sb, tc ? tc : fk->cols[k]);
+        }
+        strbuf_addf(&sb, ") REFERENCES %s (", rt->qname);
+        int nref = 0;
+        for (int k = 0; k < fk->ncols; k++) {
+            const char *rc_name = fk->ref_cols ? fk->ref_cols[k] : NULL;
+            if (!rc_name) {
+                /* No column list: the parent's primary key, in order. */
+                for (int i = 0; i < rt->ncols; i++)
+                    if (rt->src->cols[i].pk_position == k + 1) rc_name = rt->src->cols[i].name;
+            }
+            if (!rc_name) break;
+            const char *tc = column_target(rt, rc_name);
+            if (k) strbuf_adds(&sb, ", ");
+            pg_quote_ident(&sb, tc ? tc : rc_name);
+            nref++;
+        }
+        if (nref != fk->ncols) {
+            plan_skip(p, "fk", obj, NULL, "foreign key not created: referenced columns of \"%s\" unknown",
+                      fk->ref_table);
+            continue;
+        }
+        strbuf_addc(&sb, ')');
+        if (fk->on_delete && strcasecmp(fk->on_delete, "NO ACTION") != 0)
+            strbuf_addf(&sb, " ON DELETE %s", fk->on_delete);
+        if (fk->on_update && strcasecmp(fk->on_update, "NO ACTION") != 0)
+            strbuf_addf(&sb, " ON UPDATE %s", fk->on_update);
+        if (fk->deferrable) strbuf_adds(&sb, " DEFERRABLE INITIALLY DEFERRED");
+        plan_add_step(p, STEP_FK, ti, arena_sprintf(&p->mem, "fk:%s:%s", t->name, cname), cname,
+                      strbuf_cstr(&sb), obj, 0);
+    }
+
+    for (int c = 0; c < st->nchecks; c++) {
+        const cat_check *ck = &st->checks[c];
+        const char *why = NULL;
+        strbuf ex = STRBUF_INIT;
+        resolve_ctx rctx = {p, ti};
+        char *cname = ck->name ? target_name(p, ck->name, "constraint")
+                               : arena_sprintf(&p->mem, "%.*s_check%d", 50, t->name, c + 1);
+        if (sqlexpr_translate(ck->expr, resolve_name, &rctx, &ex, &why) != 0) {
+            plan_skip(p, "check", arena_sprintf(&p->mem, "%s.%s", st->name, cname), ck->expr,
+                      "CHECK constraint not created: %s", why ? why : "not translatable");
+            strbuf_free(&ex);
+            continue;
+        }
+        strbuf_reset(&sb);
+        strbuf_addf(&sb, "ALTER TABLE %s ADD CONSTRAINT ", t->qname);
+        pg_quote_ident(&sb, cname);
+        strbuf_addf(&sb, " CHECK (%s)", strbuf_cstr(&ex));
+        strbuf_free(&ex);
+        plan_add_step(p, STEP_CHECK, ti, arena_sprintf(&p->mem, "check:%s:%s", t->name, cname),
+                      cname, strbuf_cstr(&sb), ck->expr, 1);
+    }
+out:
+    strbuf_free(&sb);
+    return rc;
+}
+
+/* plan_sequence_steps — identity columns continue after the largest value
+ * copied, so the app's next INSERT gets max+1. */
+static void plan_sequence_steps(ferry_plan *p, int ti)
+{
+    plan_table *t = &p->tables[ti];
+    strbuf sb = STRBUF_INIT, qt = STRBUF_INIT;
+    for (int i = 0; i < t->ncols; i++) {
+        if (!t->cols[i].identity) continue;
+        strbuf_reset(&sb);
+        strbuf_reset(&qt);
+        pg_quote_literal(&qt, t->qname);
+        strbuf_adds(&sb, "SELECT setval(s, GREATEST(m, 1), m IS NOT NULL) FROM (SELECT "
+                         "pg_get_serial_sequence(");
+        strbuf_add(&sb, qt.buf, qt.len);
+        strbuf_adds(&sb, ", ");
+        pg_quote_literal(&sb, t->cols[i].name);
+        strbuf_adds(&sb, ") AS s, (SELECT max(");
+        pg_quote_ident(&sb, t->cols[i].name);
+        strbuf_addf(&sb, ") FROM %s) AS m) x WHERE s IS NOT NULL", t->qname);
+        plan_add_step(p, STEP_SEQUENCE, ti,
+                      arena_sprintf(&p->mem, "sequence:%s:%s", t->name, t->cols[i].name),
+                      t->cols[i].name, strbuf_cstr(&sb), NULL, 0);
+    }
+    strbuf_free(&sb);
+    strbuf_free(&qt);
+}
+
+/* plan_view_steps — views whose SQL translates; PostgreSQL decides in the
+ * end (a failing CREATE VIEW is reported as skipped with its text). */
+static int plan_view_steps(ferry_plan *p, name_set *rel, ferry_err *e)
+{
+    const ferry_catalog *cat = p->cat;
+    strbuf sb = STRBUF_INIT, ex = STRBUF_INIT;
+    for (int v = 0; v < cat->nviews; v++) {
+        const cat_view *vw = &cat->views[v];
+        if (!table_selected(p->opts, vw->name)) continue;
+        const char *why = NULL;
+        resolve_ctx rctx = {p, -1};
+        strbuf_reset(&ex);
+        if (!vw->select_sql ||
+            sqlexpr_translate(vw->select_sql, resolve_name, &rctx, &ex, &why) != 0) {
+            plan_skip(p, "view", vw->name, vw->sql, "view not created: %s",
+                      why ? why : "definition not understood");
+            continue;
+        }
+        char *vname = target_name(p, vw->name, "view");
+        char owner[300];
+        snprintf(owner, sizeof owner, "view \"%s\"", vw->name);
+        if (name_claim(p, rel, vname, owner, e)) { strbuf_free(&sb); strbuf_free(&ex); return -1; }
+        strbuf_reset(&sb);
+        strbuf_addf(&sb, "CREATE VIEW %s AS %s", qualified(p, vname), strbuf_cstr(&ex));
+        plan_add_step(p, STEP_VIEW, -1, arena_sprintf(&p->mem, "view:%s", vname), vname,
+                      strbuf_cstr(&sb), vw->sql, 1);
+    }
+    strbuf_free(&sb);
+    strbuf_free(&ex);
+    return 0;
+}
+
+/* plan_widen_scan — --widen: read every value of the table once; a column
+ * with a value its type cannot hold is widened to a type that holds all of
+ * them (convert_widen), and the decision is recorded. */
+typedef struct widen_ctx { plan_table *t; } widen_ctx;
+
+static int widen_row(void *vctx, const ferry_value *vals, int64_t key, ferry_err *e)
+{
+    widen_ctx *w = vctx;
+    strbuf sb = STRBUF_INIT;
+    (void)key; (void)e;
+    for (int i = 0; i < w->t->ncols; i++) {
+        plan_column *c = &w->t->cols[i];
+        conv_note note;
+        const char *why;
+        if (vals[i].cls == FV_NULL) continue;
+        strbuf_reset(&sb);
+        if (convert_value(&c->lt, &vals[i], &sb, &note, &why) == CONV_REJECT) {
+            ltype before = c->lt;
+            if (convert_widen(&c->lt, &vals[i]) && !c->widened) {
+                c->widened = 1;
+                char buf[64];
+                ltype_format(&before, buf, sizeof buf);
+                c->widened_from = xstrdup(buf);   /* moved into the arena by the caller */
+            }
+        }
+    }
+    strbuf_free(&sb);
+    return 0;
+}
+
+static int plan_widen_scan(ferry_plan *p, plan_table *t, ferry_conn *src,
+                           const type_map *dst_map, ferry_err *e)
+{
+    read_spec spec = {t->src, t->ncols, t->read_cols, NULL, 0, 0, 0, 0};
+    widen_ctx w = {t};
+    if (!src->drv->read_chunk) return ferry_err_set(e, FERRY_E_INTERNAL, "source cannot be scanned");
+    if (t->whole) spec.key_column = NULL;
+    else spec.key_column = t->key_column;
+    if (src->drv->read_chunk(src, &spec, widen_row, &w, e)) return -1;
+    for (int i = 0; i < t->ncols; i++) {
+        plan_column *c = &t->cols[i];
+        if (!c->widened) continue;
+        char *from = c->widened_from;
+        c->widened_from = arena_strdup(&p->mem, from);
+        free(from);
+        if (plan_column_types(p, t, c, NULL, dst_map, e)) return -1;
+        char now[64];
+        ltype_format(&c->lt, now, sizeof now);
+        plan_warn(p, "type", arena_sprintf(&p->mem, "%s.%s", t->src->name, c->src->name), NULL,
+                  "--widen: column widened from %s to %s (%s) so that every value fits",
+                  c->widened_from, now, c->native);
+    }
+    return 0;
+}
+
+int plan_build(ferry_plan *p, const ferry_catalog *cat, const ferry_options *opts,
+               const type_map *src_map, const type_map *dst_map, ferry_conn *src,
+               ferry_err *e)
+{
+    name_set rel = {0}, cons = {0};
+    p->cat = cat;
+    p->opts = opts;
+    p->schema = arena_strdup(&p->mem, opts->target_schema ? opts->target_schema : "public");
+    p->tables = arena_alloc(&p->mem, sizeof(plan_table) * (size_t)(cat->ntables + 1));
+
+    for (int i = 0; i < cat->ntables; i++) {
+        const cat_table *st = &cat->tables[i];
+        if (!table_selected(opts, st->name)) continue;
+        plan_table *t = &p->tables[p->ntables++];
+        t->src = st;
+        t->name = target_name(p, st->name, "table");
+        t->qname = qualified(p, t->name);
+        char owner[300];
+        snprintf(owner, sizeof owner, "table \"%s\"", st->name);
+        if (name_claim(p, &rel, t->name, owner, e)) return -1;
+        if (plan_columns(p, t, src_map, dst_map, e)) return -1;
+        plan_key(p, t);
+    }
+    if (opts->widen && src)
+        for (int i = 0; i < p->ntables; i++)
+            if (plan_widen_scan(p, &p->tables[i], src, dst_map, e)) return -1;
+
+    for (int i = 0; i < p->ntables; i++) {
+        plan_table *t = &p->tables[i];
+        for (int c = 0; c < t->ncols; c++)
+            if (t->cols[c].lossy)
+                plan_warn(p, "type", arena_sprintf(&p->mem, "%s.%s", t->src->name, t->cols[c].src->name),
+                          NULL, "lossy type mapping: %s", t->cols[c].lossy);
+        plan_defaults(p, t);
+        plan_add_step(p, STEP_TABLE, i, arena_sprintf(&p->mem, "table:%s", t->name), t->name,
+                      plan_create_sql(p, t), t->src->sql, 0);
+    }
+    for (int i = 0; i < p->ntables; i++)
+        if (plan_index_steps(p, i, &rel, e)) return -1;
+    for (int i = 0; i < p->ntables; i++)
+        if (plan_constraint_steps(p, i, &cons, e)) return -1;
+    for (int i = 0; i < p->ntables; i++)
+        plan_sequence_steps(p, i);
+    if (plan_view_steps(p, &rel, e)) return -1;
+
+    /* The fingerprint covers every decision a resumed run must share. */
+    uint64_t h = fnv1a64(p->schema, strlen(p->schema), 0);
+    for (int i = 0; i < p->nsteps; i++) {
+        h = fnv1a64(p->steps[i].id, strlen(p->steps[i].id), h);
+        h = fnv1a64(p->steps[i].sql, strlen(p->steps[i].sql), h);
+    }
+    p->fingerprint = h;
+    return 0;
+}

@@ -1,0 +1,91 @@
+/* report.c — the final JSON report of a run: status, endpoints (masked),
+ * per-table counts, bytes and seconds, each column's type decision and the
+ * representation changes counted by the converter, warnings and skipped
+ * objects. Field names are stable; docs/report.md documents them. */
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "run.h"
+
+static cJSON *notes_array(const plan_note *n, int count)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; i < count; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "kind", n[i].kind);
+        cJSON_AddStringToObject(o, "name", n[i].object ? n[i].object : "");
+        cJSON_AddStringToObject(o, "object", n[i].object ? n[i].object : "");
+        cJSON_AddStringToObject(o, "message", n[i].message);
+        cJSON_AddStringToObject(o, "reason", n[i].message);
+        if (n[i].text) cJSON_AddStringToObject(o, "text", n[i].text);
+        else cJSON_AddNullToObject(o, "text");
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+cJSON *report_build(run_ctx *rc, const char *status, const char *source_display,
+                    const char *target_display)
+{
+    const ferry_plan *p = rc->plan;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "schema_version", 1);
+    cJSON_AddStringToObject(root, "run", progress_run_id(rc->pr));
+    cJSON_AddStringToObject(root, "job", rc->job_id ? rc->job_id : "");
+    cJSON_AddStringToObject(root, "status", status);
+    cJSON_AddStringToObject(root, "source", source_display);
+    cJSON_AddStringToObject(root, "target", target_display);
+    cJSON_AddStringToObject(root, "target_schema", p->schema);
+    if (rc->failed) cJSON_AddStringToObject(root, "error", rc->err.msg);
+    int64_t rows = 0, rejected = 0, bytes = 0;
+    cJSON *tables = cJSON_AddArrayToObject(root, "tables");
+    for (int i = 0; i < p->ntables; i++) {
+        const plan_table *t = &p->tables[i];
+        const table_stats *ts = &rc->stats[i];
+        cJSON *tj = cJSON_CreateObject();
+        cJSON_AddStringToObject(tj, "name", t->src->name);
+        cJSON_AddStringToObject(tj, "target", t->name);
+        cJSON_AddNumberToObject(tj, "rows_read", (double)ts->rows_read);
+        cJSON_AddNumberToObject(tj, "rows_written", (double)ts->rows_written);
+        cJSON_AddNumberToObject(tj, "rows_rejected", (double)ts->rows_rejected);
+        cJSON_AddNumberToObject(tj, "rows_before", (double)ts->rows_before);
+        cJSON_AddNumberToObject(tj, "bytes", (double)ts->bytes);
+        double secs = ts->started > 0 && ts->finished > ts->started ? ts->finished - ts->started : 0;
+        cJSON_AddNumberToObject(tj, "seconds", (double)(int64_t)(secs * 1000) / 1000.0);
+        cJSON_AddNumberToObject(tj, "chunks", t->nchunks);
+        rows += ts->rows_written;
+        rejected += ts->rows_rejected;
+        bytes += ts->bytes;
+        cJSON *cols = cJSON_AddArrayToObject(tj, "columns");
+        for (int c = 0; c < t->ncols; c++) {
+            const plan_column *col = &t->cols[c];
+            char lt[64];
+            ltype_format(&col->lt, lt, sizeof lt);
+            cJSON *cj = cJSON_CreateObject();
+            cJSON_AddStringToObject(cj, "name", col->src->name);
+            cJSON_AddStringToObject(cj, "target", col->name);
+            cJSON_AddStringToObject(cj, "source_type", col->src->native_type);
+            cJSON_AddStringToObject(cj, "logical", lt);
+            cJSON_AddStringToObject(cj, "target_type", col->native);
+            cJSON_AddStringToObject(cj, "rule", col->rule ? col->rule : "");
+            if (col->lossy) cJSON_AddStringToObject(cj, "lossy", col->lossy);
+            else cJSON_AddNullToObject(cj, "lossy");
+            cJSON_AddBoolToObject(cj, "widened", col->widened);
+            if (col->widened_from) cJSON_AddStringToObject(cj, "widened_from", col->widened_from);
+            cJSON *conv = cJSON_AddObjectToObject(cj, "conversions");
+            for (int n = 1; n < NOTE__COUNT; n++) {
+                int64_t v = ts->notes ? ts->notes[c * NOTE__COUNT + n] : 0;
+                if (v) cJSON_AddNumberToObject(conv, conv_note_name((conv_note)n), (double)v);
+            }
+            cJSON_AddItemToArray(cols, cj);
+        }
+        cJSON_AddItemToArray(tables, tj);
+    }
+    cJSON_AddNumberToObject(root, "rows_written", (double)rows);
+    cJSON_AddNumberToObject(root, "rejects", (double)rejected);
+    cJSON_AddNumberToObject(root, "bytes", (double)bytes);
+    cJSON_AddItemToObject(root, "warnings", notes_array(p->warnings, p->nwarnings));
+    cJSON_AddItemToObject(root, "skipped", notes_array(p->skipped, p->nskipped));
+    double secs = now_monotonic() - rc->started;
+    cJSON_AddNumberToObject(root, "seconds", (double)(int64_t)(secs * 1000) / 1000.0);
+    return root;
+}

@@ -1,0 +1,67 @@
+/* run.h — the state of one `ferry copy` run shared by its phases: the plan,
+ * the connections' endpoints, per-table statistics, the first fatal error,
+ * and the stop flag set by signals. Owned by copy.c; the pipeline and the
+ * step runner borrow it. Counters are updated with atomics (many writers),
+ * the plan's note lists under notes_mu. */
+#ifndef FERRY_RUN_H
+#define FERRY_RUN_H
+
+#include <pthread.h>
+#include <signal.h>
+#include "plan.h"
+#include "progress.h"
+#include "convert.h"
+
+typedef struct table_stats {
+    int64_t rows_read;        /* read from the source this run */
+    int64_t rows_written;     /* committed to the target this run */
+    int64_t rows_rejected;    /* rejected this run */
+    int64_t rows_before;      /* committed by earlier runs of the job */
+    int64_t bytes;            /* bytes of converted data written this run */
+    int     chunks_done;      /* committed (this run or earlier) */
+    double  started, finished;/* monotonic seconds; 0 when not yet */
+    int64_t *notes;           /* ncols * NOTE__COUNT representation changes */
+} table_stats;
+
+typedef struct run_ctx {
+    ferry_plan          *plan;
+    const ferry_options *opts;
+    progress            *pr;
+    const char          *job_id;
+    const ferry_url     *target_url;
+    ferry_conn          *src;             /* the reader's connection (one snapshot) */
+    ferry_conn         **conns;           /* target connections, one per writer */
+    int                  nconns;
+    table_stats         *stats;           /* plan->ntables entries */
+    pthread_mutex_t      notes_mu;        /* guards plan warnings/skipped and err */
+    ferry_err            err;             /* first fatal error */
+    int                  failed;
+    int64_t              rejects_total;   /* this run */
+    int                 *isolate;         /* chunk ids whose COPY the target refused */
+    int                  nisolate;
+    double               started;
+} run_ctx;
+
+/* ferry_stop_requested — set by SIGINT/SIGTERM; phases stop taking work. */
+extern volatile sig_atomic_t ferry_stop_requested;
+
+/* run_fail — record the first fatal error (thread-safe). */
+void run_fail(run_ctx *rc, const ferry_err *e);
+
+/* pipeline_run — the data phase: one reader on rc->src, opts->jobs writers
+ * each with its own target connection, chunks not yet done. Then chunks the
+ * target refused are redone row by row so only the bad rows are rejected.
+ * Returns 0 or -1 (rc->err holds the error). */
+int pipeline_run(run_ctx *rc);
+
+/* steps_run — run the plan's not-yet-done steps of the given kinds on up to
+ * nconns connections in parallel, each step with its checkpoint in one
+ * transaction. Optional steps that fail are reported as skipped. */
+int steps_run(run_ctx *rc, ferry_conn **conns, int nconns, const step_kind *kinds, int nkinds,
+              const char *phase);
+
+/* report_build — the final JSON report of the run (caller frees with cJSON_Delete). */
+struct cJSON *report_build(run_ctx *rc, const char *status, const char *source_display,
+                           const char *target_display);
+
+#endif
