@@ -205,7 +205,7 @@ static int run_command(const command *cmd, int argc, char **argv)
     o.max_errors = -1;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_TABLES: split_globs(optarg, &o.tables, &o.ntables); break;
         case OPT_EXCLUDE: split_globs(optarg, &o.exclude, &o.nexclude); break;

@@ -144,7 +144,9 @@ static int deliver_to_list(reader_ctx *r, batch *b, int last)
 }
 
 /* read_one_chunk — read chunk k of r->t through reader_row; delivers the
- * final batch with last=1. */
+ * final batch with last=1. Returns 0; -1 when reading failed (the chunk is
+ * unfinished: the caller fails it); -2 when the final hand-over failed (the
+ * queue owns the chunk already). */
 static int read_one_chunk(reader_ctx *r, const plan_chunk *k, ferry_err *e)
 {
     read_spec spec = {r->t->src, r->t->ncols, r->t->read_cols,
@@ -160,7 +162,13 @@ static int read_one_chunk(reader_ctx *r, const plan_chunk *k, ferry_err *e)
     }
     batch *b = r->b;
     r->b = NULL;
-    return r->deliver(r, b, 1) ? ferry_err_set(e, FERRY_E_INTERRUPTED, "stopped") : 0;
+    if (r->deliver(r, b, 1)) {
+        /* The last put hands the chunk over whatever it returns: the caller
+         * must not fail the chunk after this. */
+        ferry_err_set(e, FERRY_E_INTERRUPTED, "stopped");
+        return -2;
+    }
+    return 0;
 }
 
 /* ---- writing ---- */
@@ -574,8 +582,9 @@ int pipeline_run(run_ctx *rc)
         }
         r.qc = queue_open_chunk(&q, k->id);
         if (!r.qc) break;
-        if (read_one_chunk(&r, k, &e)) {
-            queue_fail_chunk(&q, r.qc);
+        int rr = read_one_chunk(&r, k, &e);
+        if (rr) {
+            if (rr == -1) queue_fail_chunk(&q, r.qc);
             if (e.code != FERRY_E_INTERRUPTED) {
                 ferry_err_prefix(&e, "table \"%s\" chunk %d: ", r.t->name, k->id);
                 run_fail(rc, &e);

@@ -27,6 +27,7 @@ typedef struct queue_chunk {
     int          finished;        /* reader put the last batch */
     int          failed;          /* reader gave up on the chunk (error) */
     struct queue_chunk *next;     /* in the ready list */
+    int          released;        /* writer released it; freed once the reader is done too */
 } queue_chunk;
 
 typedef struct chunk_queue {

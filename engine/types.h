@@ -71,6 +71,13 @@ void type_map_free(type_map *m);
  * naming table.column and the type). */
 int type_map_to_logical(const type_map *m, const char *table, const char *column,
                         const char *native, ltype *out, const char **rule);
+/* type_map_to_logical_ex — the same, also setting *lossy (may be NULL) to
+ * the note of a rule that loses information on the way in (PostgreSQL
+ * "time with time zone" -> time, arrays -> text), else NULL. Either way the
+ * rule text ends in "(lossy: ...)" then. Strings live as long as m. */
+int type_map_to_logical_ex(const type_map *m, const char *table, const char *column,
+                           const char *native, ltype *out, const char **rule,
+                           const char **lossy);
 
 /* type_map_to_native — the target's native type for a logical type, e.g.
  * decimal(10,2) -> "numeric(10,2)", text(160) -> "varchar(160)", bool ->

@@ -54,6 +54,7 @@ typedef struct batch {
     int           chunk_id;
     int           last;        /* 1 on the final batch of its chunk */
     size_t        src_bytes;   /* bytes read from the source for these rows */
+    size_t        queued_bytes; /* batch_bytes at queue_put_batch, owned by the queue */
 } batch;
 
 batch *batch_new(int ncols);

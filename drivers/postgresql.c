@@ -1,0 +1,1024 @@
+/* postgresql.c — the PostgreSQL driver over libpq: connecting (with errors
+ * that say what to do), running statements, and bulk-loading batches with
+ * COPY ... FROM STDIN in text format. The source side comes later.
+ *
+ * DESIGN
+ * - One pg_conn per thread; libpq is thread-safe with separate PGconn
+ *   objects (checked once per connect with PQisthreadsafe()).
+ * - connect passes exactly the URL's libpq keywords to PQconnectdbParams
+ *   (expand_dbname = 0) plus fallback_application_name=ferry, so that
+ *   everything the URL leaves out still comes from libpq's environment
+ *   (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, ~/.pgpass).
+ *   The session is then pinned to what the canonical forms (convert.h)
+ *   assume: UTF8, standard strings, ISO dates, UTC, exact floats.
+ * - COPY rows are encoded into one reusable buffer owned by the connection
+ *   and handed to libpq in pieces of at most PG_COPY_PIECE bytes, so libpq's
+ *   own buffer never has to hold a whole large value twice. Every row is
+ *   exactly one line (newlines are escaped), so the server's "line N" in a
+ *   COPY error is the N-th row sent since copy_begin (see postgresql.h).
+ * - Errors are recorded here, once, as one line. Text from libpq or the
+ *   server is scrubbed of password=... (and, at connect, of the URL's
+ *   password itself) before it is put next to the endpoint's display form;
+ *   statements are shown by their first PG_STMT_SHOWN characters only
+ *   (values always travel as parameters or COPY data).
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libpq-fe.h>
+
+#include "driver.h"
+#include "postgresql.h"
+
+#define PG_COPY_PIECE  (256 * 1024)   /* most bytes per PQputCopyData call */
+#define PG_STMT_SHOWN  80             /* statement characters shown in errors */
+#define PG_CTX_MARK    "(context: "   /* how a server CONTEXT appears in e->msg */
+
+typedef struct pg_conn {
+    ferry_conn  base;                 /* first: the engine sees ferry_conn * */
+    PGconn     *pg;
+    char       *display;              /* url->display, safe to print */
+    /* COPY state, from copy_begin until copy_end or rollback. */
+    int         in_copy;
+    int         ncols;
+    ltype_kind *kinds;                /* ncols logical type kinds */
+    strbuf      copybuf;              /* encoded rows not yet given to libpq */
+} pg_conn;
+
+/* ---------------------------------------------------------------------
+ * Error text helpers
+ * ------------------------------------------------------------------- */
+
+/* pg_scrub — append text to out with every password=VALUE (libpq keyword,
+ * quoted or not, any case) turned into password=*** and, when password is
+ * at least 4 bytes long, every literal occurrence of it turned into ***.
+ * Shorter passwords are not searched for: replacing every "ab" would garble
+ * the message, and such a password is not secret anyway. */
+static void pg_scrub(strbuf *out, const char *text, const char *password)
+{
+    static const char kw[] = "password=";
+    size_t plen = password ? strlen(password) : 0;
+    const char *p = text;
+
+    while (*p) {
+        if (strncasecmp(p, kw, sizeof kw - 1) == 0) {
+            strbuf_adds(out, "password=***");
+            p += sizeof kw - 1;
+            if (*p == '\'') {
+                for (p++; *p && *p != '\''; p++)
+                    if (*p == '\\' && p[1])
+                        p++;
+                if (*p)
+                    p++;
+            } else {
+                while (*p && !isspace((unsigned char)*p) && *p != '"' && *p != ')')
+                    p++;
+            }
+            continue;
+        }
+        if (plen >= 4 && strncmp(p, password, plen) == 0) {
+            strbuf_adds(out, "***");
+            p += plen;
+            continue;
+        }
+        strbuf_addc(out, *p++);
+    }
+}
+
+/* pg_add_clipped — append text from libpq or the server (raw, may be NULL)
+ * to sb as part of one line: scrubbed of password=... (pg_scrub), line
+ * breaks and tabs turned into spaces, trailing blanks dropped, and at most
+ * max bytes taken (cut on a UTF-8 character boundary, then "..."). With
+ * first_line, stop at the first line break. */
+static void pg_add_clipped(strbuf *sb, const char *raw, size_t max, int first_line)
+{
+    strbuf clean = STRBUF_INIT;
+    const char *s;
+    size_t n = 0, start = sb->len;
+    int cut;
+
+    if (!raw)
+        return;
+    pg_scrub(&clean, raw, NULL);
+    s = strbuf_cstr(&clean);
+    while (s[n] && n < max && !(first_line && (s[n] == '\n' || s[n] == '\r')))
+        n++;
+    cut = s[n] && n >= max;
+    if (cut)
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        strbuf_addc(sb, (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch);
+    }
+    while (sb->len > start && sb->buf[sb->len - 1] == ' ')
+        sb->buf[--sb->len] = '\0';
+    if (cut)
+        strbuf_adds(sb, "...");
+    strbuf_free(&clean);
+}
+
+/* pg_add_stmt — append the first PG_STMT_SHOWN characters of sql to sb with
+ * runs of white space folded into one space, "..." when cut. */
+static void pg_add_stmt(strbuf *sb, const char *sql)
+{
+    size_t shown = 0;
+    int space = 0;
+    const unsigned char *p = (const unsigned char *)sql;
+
+    while (*p && isspace(*p))
+        p++;
+    for (; *p; p++) {
+        if (isspace(*p)) {
+            space = 1;
+            continue;
+        }
+        if (shown >= PG_STMT_SHOWN && (*p & 0xC0) != 0x80) {
+            strbuf_adds(sb, "...");
+            return;
+        }
+        if (space) {
+            strbuf_addc(sb, ' ');
+            shown++;
+            space = 0;
+        }
+        strbuf_addc(sb, (char)*p);
+        if ((*p & 0xC0) != 0x80)
+            shown++;
+    }
+}
+
+/* pg_err — record one error in e (may be NULL): side is the connection's,
+ * sqlstate may be NULL. Text that came from libpq or the server must have
+ * gone through pg_add_clipped (which scrubs it) before. Returns -1. */
+static int pg_err(const pg_conn *c, ferry_err *e, int code, const char *sqlstate,
+                  const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int pg_err(const pg_conn *c, ferry_err *e, int code, const char *sqlstate,
+                  const char *fmt, ...)
+{
+    strbuf m = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&m, fmt, ap);
+    va_end(ap);
+    ferry_err_set(e, code, "%s", strbuf_cstr(&m));
+    if (e) {
+        e->side = c->base.side;
+        e->sqlstate[0] = '\0';
+        if (sqlstate && strlen(sqlstate) == 5)
+            memcpy(e->sqlstate, sqlstate, 6);
+    }
+    strbuf_free(&m);
+    return -1;
+}
+
+/* pg_skip_severity — s past a leading "FATAL:" or "ERROR:" and its blanks
+ * (libpq keeps the severity in front of server messages). */
+static const char *pg_skip_severity(const char *s)
+{
+    if (strncmp(s, "FATAL:", 6) == 0 || strncmp(s, "ERROR:", 6) == 0)
+        for (s += 6; *s == ' '; s++)
+            ;
+    return s;
+}
+
+/* pg_lost — record that the connection broke while doing what. */
+static int pg_lost(const pg_conn *c, const char *what, ferry_err *e)
+{
+    strbuf why = STRBUF_INIT;
+    int rc;
+
+    pg_add_clipped(&why, pg_skip_severity(PQerrorMessage(c->pg)), 300, 1);
+    rc = pg_err(c, e, FERRY_E_CONNECT, NULL,
+                "lost the connection to %s %s (%s): check the server, then rerun the "
+                "same command to resume", c->display, what,
+                why.len ? why.buf : "no message from libpq");
+    strbuf_free(&why);
+    return rc;
+}
+
+/* pg_add_context — append the useful line of a server CONTEXT field: the
+ * line that starts with "COPY " (it locates the row) when there is one,
+ * else the first line. */
+static void pg_add_context(strbuf *sb, const char *ctx)
+{
+    const char *line = ctx;
+
+    for (const char *p = ctx; p; p = strchr(p, '\n')) {
+        if (*p == '\n')
+            p++;
+        if (strncmp(p, "COPY ", 5) == 0) {
+            line = p;
+            break;
+        }
+    }
+    pg_add_clipped(sb, line, 160, 1);
+}
+
+/* pg_result_fail — record the error of a failed statement (res may be NULL
+ * when libpq could not even build a result). sql, when not NULL, is shown
+ * by its first characters for context. A few SQLSTATEs get advice:
+ * 53100 disk full, 42501 permission denied, 42P07 exists (FERRY_E_EXISTS). */
+static int pg_result_fail(const pg_conn *c, const PGresult *res, const char *sql,
+                          ferry_err *e)
+{
+    const char *state = NULL, *primary = NULL, *detail = NULL, *hint = NULL, *ctx = NULL;
+    strbuf m = STRBUF_INIT;
+    int code = FERRY_E_SQL, rc;
+
+    if (PQstatus(c->pg) == CONNECTION_BAD)
+        return pg_lost(c, sql ? "while running a statement" : "during COPY", e);
+    if (res) {
+        state   = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+        detail  = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+        hint    = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+        ctx     = PQresultErrorField(res, PG_DIAG_CONTEXT);
+        if (!primary || !*primary)
+            primary = PQresultErrorMessage(res);
+    }
+    if (!primary || !*primary)
+        primary = PQerrorMessage(c->pg);
+    if (!primary || !*primary)
+        primary = "statement failed without a message";
+
+    if (state && strcmp(state, "53100") == 0) {
+        strbuf_adds(&m, "the PostgreSQL server is out of disk space (");
+        pg_add_clipped(&m, primary, 300, 1);
+        strbuf_adds(&m, "): free space on the server and rerun the same command to resume");
+    } else {
+        pg_add_clipped(&m, primary, 300, 1);
+        if (detail && *detail) {
+            strbuf_adds(&m, ": ");
+            pg_add_clipped(&m, detail, 160, 0);
+        }
+        if (state && strcmp(state, "42501") == 0)
+            strbuf_adds(&m, ": grant the user CREATE on the schema/database or use a "
+                            "user that owns it");
+        else if (hint && *hint) {
+            strbuf_adds(&m, " (hint: ");
+            pg_add_clipped(&m, hint, 120, 0);
+            strbuf_addc(&m, ')');
+        }
+        if (ctx && *ctx) {
+            strbuf_adds(&m, " " PG_CTX_MARK);
+            pg_add_context(&m, ctx);
+            strbuf_addc(&m, ')');
+        }
+        if (state && strcmp(state, "42P07") == 0)
+            code = FERRY_E_EXISTS;
+    }
+    if (sql) {
+        strbuf_adds(&m, "; statement: ");
+        pg_add_stmt(&m, sql);
+    }
+    rc = pg_err(c, e, code, state, "%s", strbuf_cstr(&m));
+    strbuf_free(&m);
+    return rc;
+}
+
+/* pg_result_check — 0 when res (owned by the caller) is a success, else the
+ * error recorded. A statement that opened a COPY is refused and the COPY
+ * abandoned: bulk loads go through copy_begin. */
+static int pg_result_check(pg_conn *c, PGresult *res, const char *sql, ferry_err *e)
+{
+    switch (res ? PQresultStatus(res) : PGRES_FATAL_ERROR) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+        return 0;
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_BOTH: {
+        PGresult *r;
+        PQputCopyEnd(c->pg, "ferry: COPY is not run through exec");
+        while ((r = PQgetResult(c->pg)) != NULL) {
+            ExecStatusType st = PQresultStatus(r);
+            PQclear(r);
+            if (st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH || st == PGRES_COPY_IN)
+                break;
+        }
+        return pg_err(c, e, FERRY_E_INTERNAL, NULL,
+                      "a COPY statement was run as a plain statement (use copy_begin)");
+    }
+    default:
+        return pg_result_fail(c, res, sql, e);
+    }
+}
+
+/* pg_not_in_copy — refuse a statement while a COPY is open (the protocol
+ * would reject it anyway, with a less helpful message). */
+static int pg_not_in_copy(const pg_conn *c, const char *what, ferry_err *e)
+{
+    if (!c->in_copy)
+        return 0;
+    return pg_err(c, e, FERRY_E_INTERNAL, NULL,
+                  "%s while a COPY is in progress: finish it with copy_end or roll back", what);
+}
+
+/* ---------------------------------------------------------------------
+ * Connecting
+ * ------------------------------------------------------------------- */
+
+/* pg_quoted_name — copy the first "..." name in msg after prefix into buf
+ * (for 'database "x" does not exist'); "" when not found. */
+static void pg_quoted_name(const char *msg, const char *prefix, char *buf, size_t n)
+{
+    const char *p = strstr(msg, prefix), *q;
+
+    buf[0] = '\0';
+    if (!p)
+        return;
+    p += strlen(prefix);
+    q = strchr(p, '"');
+    if (!q || (size_t)(q - p) >= n)
+        return;
+    memcpy(buf, p, (size_t)(q - p));
+    buf[q - p] = '\0';
+}
+
+/* pg_connect_fail — classify a failed connection attempt from libpq's
+ * message (no SQLSTATE is available for it) and record one line that names
+ * the endpoint and says what to do. password is the URL's, for scrubbing. */
+static int pg_connect_fail(const pg_conn *c, const char *password, ferry_err *e)
+{
+    const char *raw = c->pg ? PQerrorMessage(c->pg) : "out of memory";
+    const char *full, *why, *p;
+    const char *d = c->display;
+    strbuf clean = STRBUF_INIT, first = STRBUF_INIT;
+    char name[128];
+    int rc;
+
+    /* Classify on libpq's raw text, show only the scrubbed one. */
+    pg_scrub(&clean, raw, password);
+    full = strbuf_cstr(&clean);
+    pg_add_clipped(&first, full, 400, 1);
+    /* "connection to server at "h", port 5432 failed: FATAL:  msg" -> "msg";
+     * for unreachable servers the whole line is kept: it names the address
+     * libpq tried, which the URL may not show (PGHOST). */
+    why = first.buf ? first.buf : "";
+    if (strncmp(why, "connection to server ", 21) == 0 && (p = strstr(why, " failed: ")))
+        why = p + 9;
+    why = pg_skip_severity(why);
+    if (strncmp(why, "fe_sendauth: ", 13) == 0)
+        why += 13;
+
+    if (!c->pg) {
+        rc = pg_err(c, e, FERRY_E_NOMEM, NULL, "cannot connect to %s: out of memory", d);
+    } else if (strstr(raw, "password authentication failed") ||
+               strstr(raw, "no password supplied") || PQconnectionNeedsPassword(c->pg)) {
+        rc = pg_err(c, e, FERRY_E_AUTH, NULL,
+                    "cannot connect to %s: %s: check the password (URL, PGPASSWORD or ~/.pgpass)",
+                    d, *why ? why : "password required");
+    } else if (strstr(raw, "no pg_hba.conf entry")) {
+        rc = pg_err(c, e, FERRY_E_AUTH, NULL,
+                    "cannot connect to %s: %s: the server does not accept this user/database "
+                    "from this host: add a pg_hba.conf entry, or fix user, database or sslmode",
+                    d, why);
+    } else if (strstr(raw, "authentication failed")) {
+        rc = pg_err(c, e, FERRY_E_AUTH, NULL,
+                    "cannot connect to %s: %s: check the user name and the server's pg_hba.conf "
+                    "(peer/ident need a matching operating-system user; over TCP give a password)",
+                    d, why);
+    } else if (strstr(raw, "database \"") && strstr(raw, "does not exist")) {
+        pg_quoted_name(full, "database \"", name, sizeof name);
+        rc = pg_err(c, e, FERRY_E_CONNECT, NULL,
+                    "cannot connect to %s: database \"%s\" does not exist: create it first "
+                    "(createdb %s) or fix the URL", d, name, name);
+    } else if (strstr(raw, "role \"") && strstr(raw, "does not exist")) {
+        pg_quoted_name(full, "role \"", name, sizeof name);
+        rc = pg_err(c, e, FERRY_E_AUTH, NULL,
+                    "cannot connect to %s: role \"%s\" does not exist: create it (createuser %s) "
+                    "or fix the user in the URL (or PGUSER)", d, name, name);
+    } else if (strstr(raw, "does not support SSL")) {
+        rc = pg_err(c, e, FERRY_E_CONNECT, NULL,
+                    "cannot connect to %s: %s: enable SSL on the server, or use sslmode=prefer "
+                    "(or disable) if an unencrypted connection is acceptable", d, why);
+    } else if (strstr(raw, "SSL") || strstr(raw, "certificate")) {
+        rc = pg_err(c, e, FERRY_E_CONNECT, NULL,
+                    "cannot connect to %s: %s: check sslmode, sslrootcert and the server's "
+                    "certificate", d, why);
+    } else if (strstr(raw, "too many clients") || strstr(raw, "connection slots")) {
+        rc = pg_err(c, e, FERRY_E_CONNECT, NULL,
+                    "cannot connect to %s: %s: lower --jobs or raise max_connections on the "
+                    "server", d, why);
+    } else if (strstr(raw, "starting up") || strstr(raw, "shutting down") ||
+               strstr(raw, "recovery mode")) {
+        rc = pg_err(c, e, FERRY_E_CONNECT, NULL,
+                    "cannot connect to %s: %s: wait for the server to be up and try again", d, why);
+    } else if (strstr(raw, "invalid ") || strstr(raw, "unrecognized ")) {
+        rc = pg_err(c, e, FERRY_E_USAGE, NULL,
+                    "cannot connect to %s: %s: fix the connection options in the URL", d, why);
+    } else if (strstr(raw, "Connection refused") || strstr(raw, "could not translate host") ||
+               strstr(raw, "Name or service not known") || strstr(raw, "timeout expired") ||
+               strstr(raw, "timed out") || strstr(raw, "No such file or directory") ||
+               strstr(raw, "unreachable") || strstr(raw, "No route to host") ||
+               strstr(raw, "could not connect") || strstr(raw, "closed the connection")) {
+        rc = pg_err(c, e, FERRY_E_CONNECT, NULL,
+                    "cannot connect to %s: server not reachable (%s): is PostgreSQL running "
+                    "and is host/port right?", d, first.buf ? first.buf : "");
+    } else {
+        rc = pg_err(c, e, FERRY_E_CONNECT, NULL, "cannot connect to %s: %s", d,
+                    *why ? why : "libpq gave no reason");
+    }
+    strbuf_free(&first);
+    strbuf_free(&clean);
+    return rc;
+}
+
+/* pg_notice_ignore — drop server notices ("relation already exists,
+ * skipping"): libpq would print them on stderr, under the progress bar and
+ * against --quiet. */
+static void pg_notice_ignore(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* pg_connect — connect c (zeroed, drv and side set by driver_connect) to u.
+ * On failure everything this function allocated is released again, so the
+ * caller only frees c itself. */
+static int pg_connect(ferry_conn *fc, const ferry_url *u, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    const char *keys[URL_MAX_PARAMS + 2], *vals[URL_MAX_PARAMS + 2];
+    const char *password = NULL;
+    int n = 0, has_app = 0;
+    PGresult *res = NULL;
+    strbuf setup = STRBUF_INIT;
+
+    c->display = xstrdup(u->display && *u->display ? u->display : "postgresql (libpq defaults)");
+    if (!PQisthreadsafe()) {
+        pg_err(c, e, FERRY_E_INTERNAL, NULL,
+               "this libpq is built without thread safety: ferry needs a thread-safe libpq");
+        goto fail;
+    }
+    for (int i = 0; i < u->nparams && i < URL_MAX_PARAMS; i++) {
+        if (!u->keys[i] || !u->values[i])
+            continue;
+        if (strcmp(u->keys[i], "application_name") == 0 ||
+            strcmp(u->keys[i], "fallback_application_name") == 0)
+            has_app = 1;
+        if (strcmp(u->keys[i], "password") == 0)
+            password = u->values[i];
+        keys[n] = u->keys[i];
+        vals[n] = u->values[i];
+        n++;
+    }
+    if (!has_app) {
+        keys[n] = "fallback_application_name";
+        vals[n] = "ferry";
+        n++;
+    }
+    keys[n] = vals[n] = NULL;
+
+    c->pg = PQconnectdbParams(keys, vals, 0);
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+        pg_connect_fail(c, password, e);
+        goto fail;
+    }
+    PQsetNoticeProcessor(c->pg, pg_notice_ignore, NULL);
+
+    /* The canonical forms assume these; statement_timeout and the idle
+     * timeout could kill a long chunk or a writer waiting for its batch. */
+    strbuf_adds(&setup, "SET client_encoding = 'UTF8'; "
+                        "SET standard_conforming_strings = on; "
+                        "SET DateStyle = 'ISO, YMD'; "
+                        "SET TimeZone = 'UTC'; "
+                        "SET extra_float_digits = 3; "
+                        "SET statement_timeout = 0");
+    if (PQserverVersion(c->pg) >= 90600)
+        strbuf_adds(&setup, "; SET idle_in_transaction_session_timeout = 0");
+    res = PQexec(c->pg, setup.buf);
+    if (pg_result_check(c, res, setup.buf, e)) {
+        ferry_err_prefix(e, "cannot set up the session on %s: ", c->display);
+        goto fail;
+    }
+    PQclear(res);
+    strbuf_free(&setup);
+    return 0;
+
+fail:
+    PQclear(res);
+    strbuf_free(&setup);
+    PQfinish(c->pg);
+    c->pg = NULL;
+    free(c->display);
+    c->display = NULL;
+    return -1;
+}
+
+/* pg_close — end the session (an open transaction is rolled back by the
+ * server) and free c with everything it owns. NULL-safe. */
+static void pg_close(ferry_conn *fc)
+{
+    pg_conn *c = (pg_conn *)fc;
+
+    if (!c)
+        return;
+    if (c->pg)
+        PQfinish(c->pg);
+    strbuf_free(&c->copybuf);
+    free(c->kinds);
+    free(c->display);
+    free(c);
+}
+
+/* pg_server_version — "PostgreSQL 15.18" (or "9.6.24" style before 10). */
+static int pg_server_version(ferry_conn *fc, char *buf, size_t n, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    int v = PQserverVersion(c->pg);
+
+    if (v <= 0)
+        return pg_lost(c, "while asking the server version", e);
+    if (v >= 100000)
+        snprintf(buf, n, "PostgreSQL %d.%d", v / 10000, v % 10000);
+    else
+        snprintf(buf, n, "PostgreSQL %d.%d.%d", v / 10000, v / 100 % 100, v % 100);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Statements and transactions
+ * ------------------------------------------------------------------- */
+
+/* pg_exec — run sql (one or more statements, no parameters). */
+static int pg_exec(ferry_conn *fc, const char *sql, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    PGresult *res;
+    int rc;
+
+    if (pg_not_in_copy(c, "statement", e))
+        return -1;
+    res = PQexec(c->pg, sql);
+    rc = pg_result_check(c, res, sql, e);
+    PQclear(res);
+    return rc;
+}
+
+/* pg_exec_params — run one statement with text parameters $1..$n; vals[i]
+ * NULL is SQL NULL. The parameters never appear in errors. */
+static int pg_exec_params(ferry_conn *fc, const char *sql, int nparams,
+                          const char *const *vals, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    PGresult *res;
+    int rc;
+
+    if (pg_not_in_copy(c, "statement", e))
+        return -1;
+    res = PQexecParams(c->pg, sql, nparams, NULL, vals, NULL, NULL, 0);
+    rc = pg_result_check(c, res, sql, e);
+    PQclear(res);
+    return rc;
+}
+
+/* pg_query — run sql with text parameters and call cb once per result row
+ * with the row's values as text (NULL for SQL NULL; valid only during the
+ * call). The result is buffered by libpq: meant for catalog and state
+ * queries, not for data. When cb returns non-zero the query stops and -1
+ * is returned with whatever cb left in e. */
+static int pg_query(ferry_conn *fc, const char *sql, int nparams, const char *const *vals,
+                    query_callback cb, void *ctx, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    PGresult *res;
+    const char **row = NULL;
+    int rc = -1, nrows, ncols;
+
+    if (pg_not_in_copy(c, "query", e))
+        return -1;
+    res = PQexecParams(c->pg, sql, nparams, NULL, vals, NULL, NULL, 0);
+    if (pg_result_check(c, res, sql, e))
+        goto out;
+    rc = 0;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        goto out;
+    nrows = PQntuples(res);
+    ncols = PQnfields(res);
+    row = xcalloc(ncols > 0 ? (size_t)ncols : 1, sizeof *row);
+    for (int r = 0; r < nrows; r++) {
+        for (int k = 0; k < ncols; k++)
+            row[k] = PQgetisnull(res, r, k) ? NULL : PQgetvalue(res, r, k);
+        if (cb(ctx, ncols, row, e)) {
+            rc = -1;
+            break;
+        }
+    }
+out:
+    free(row);
+    PQclear(res);
+    return rc;
+}
+
+/* pg_begin — open a transaction. */
+static int pg_begin(ferry_conn *fc, ferry_err *e)
+{
+    return pg_exec(fc, "BEGIN", e);
+}
+
+/* pg_commit — commit the open transaction. A transaction that failed
+ * earlier answers COMMIT with ROLLBACK: that is an error here, nothing was
+ * saved. A connection lost during COMMIT leaves the outcome unknown; the
+ * checkpoint row (committed with the data) tells on resume. */
+static int pg_commit(ferry_conn *fc, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    PGresult *res;
+    int rc = -1;
+
+    if (pg_not_in_copy(c, "COMMIT", e))
+        return -1;
+    res = PQexec(c->pg, "COMMIT");
+    if (PQstatus(c->pg) == CONNECTION_BAD) {
+        pg_lost(c, "during COMMIT: whether the transaction was saved is unknown", e);
+        goto out;
+    }
+    if (pg_result_check(c, res, "COMMIT", e))
+        goto out;
+    if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+        pg_err(c, e, FERRY_E_SQL, "25P02",
+               "COMMIT was answered with ROLLBACK: the transaction had failed earlier and "
+               "nothing of it was saved");
+        goto out;
+    }
+    rc = 0;
+out:
+    PQclear(res);
+    return rc;
+}
+
+/* pg_drain — read and drop every pending result; a COPY still open is
+ * ended first (a COPY IN with reason as its failure message, a COPY OUT by
+ * reading it to its end), so the connection can take statements again. */
+static void pg_drain(pg_conn *c, const char *reason)
+{
+    PGresult *res;
+    int guard = 0;
+
+    while (guard++ < 1000 && (res = PQgetResult(c->pg)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+        PQclear(res);
+        if (st == PGRES_COPY_IN) {
+            if (PQputCopyEnd(c->pg, reason) < 0)
+                break;
+        } else if (st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+            char *buf = NULL;
+            int n;
+            while ((n = PQgetCopyData(c->pg, &buf, 0)) > 0)
+                PQfreemem(buf);
+            if (n == -2)
+                break;
+        }
+        if (PQstatus(c->pg) == CONNECTION_BAD)
+            break;
+    }
+}
+
+/* pg_rollback — best effort: abandon an open COPY (the server then fails
+ * it with "COPY from stdin failed: ..."), drain its results and roll the
+ * transaction back. Never reports anything. */
+static void pg_rollback(ferry_conn *fc)
+{
+    pg_conn *c = (pg_conn *)fc;
+    PGresult *res;
+
+    strbuf_reset(&c->copybuf);
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+        c->in_copy = 0;
+        return;
+    }
+    if (c->in_copy || PQtransactionStatus(c->pg) == PQTRANS_ACTIVE) {
+        if (c->in_copy)
+            PQputCopyEnd(c->pg, "aborted by ferry (rollback)");
+        pg_drain(c, "aborted by ferry (rollback)");
+    }
+    c->in_copy = 0;
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        res = PQexec(c->pg, "ROLLBACK");
+        PQclear(res);
+    }
+}
+
+/* pg_quote_ident — append name as a PostgreSQL quoted identifier. */
+static void pg_quote_ident(strbuf *out, const char *name)
+{
+    strbuf_addc(out, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            strbuf_addc(out, '"');
+        strbuf_addc(out, *p);
+    }
+    strbuf_addc(out, '"');
+}
+
+/* ---------------------------------------------------------------------
+ * COPY ... FROM STDIN (text format)
+ * ------------------------------------------------------------------- */
+
+/* pg_copy_begin — start COPY table (cols) FROM STDIN; the kinds of types
+ * are kept (copied) to encode the cells. table and cols are already quoted. */
+static int pg_copy_begin(ferry_conn *fc, const char *qualified_table,
+                         const char *const *quoted_cols, const ltype *types, int ncols,
+                         ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    strbuf sql = STRBUF_INIT;
+    PGresult *res = NULL;
+    int rc = -1;
+
+    if (pg_not_in_copy(c, "copy_begin", e))
+        return -1;
+    strbuf_addf(&sql, "COPY %s", qualified_table);
+    if (ncols > 0) {
+        strbuf_adds(&sql, " (");
+        for (int i = 0; i < ncols; i++) {
+            if (i)
+                strbuf_adds(&sql, ", ");
+            strbuf_adds(&sql, quoted_cols[i]);
+        }
+        strbuf_addc(&sql, ')');
+    }
+    strbuf_adds(&sql, " FROM STDIN");
+
+    res = PQexec(c->pg, sql.buf);
+    if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+        pg_result_check(c, res, sql.buf, e);
+        goto out;
+    }
+    free(c->kinds);
+    c->kinds = xcalloc(ncols > 0 ? (size_t)ncols : 1, sizeof *c->kinds);
+    for (int i = 0; i < ncols; i++)
+        c->kinds[i] = types[i].kind;
+    c->ncols = ncols;
+    c->in_copy = 1;
+    strbuf_reset(&c->copybuf);
+    rc = 0;
+out:
+    PQclear(res);
+    strbuf_free(&sql);
+    return rc;
+}
+
+/* pg_copy_add_text — append p[0..n) escaped for COPY text format:
+ * backslash, newline, carriage return and tab get a backslash escape, all
+ * other bytes go as they are. */
+static void pg_copy_add_text(strbuf *sb, const char *p, size_t n)
+{
+    char *o;
+
+    strbuf_grow(sb, 2 * n + 1);
+    o = sb->buf + sb->len;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        switch (ch) {
+        case '\\': *o++ = '\\'; *o++ = '\\'; break;
+        case '\n': *o++ = '\\'; *o++ = 'n';  break;
+        case '\r': *o++ = '\\'; *o++ = 'r';  break;
+        case '\t': *o++ = '\\'; *o++ = 't';  break;
+        default:   *o++ = ch;                break;
+        }
+    }
+    sb->len = (size_t)(o - sb->buf);
+    sb->buf[sb->len] = '\0';
+}
+
+/* pg_copy_add_bytes — append raw bytes as a bytea hex literal in COPY text
+ * format: \\x then two hex digits per byte (COPY turns "\\" into "\"). */
+static void pg_copy_add_bytes(strbuf *sb, const unsigned char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *o;
+
+    strbuf_grow(sb, 2 * n + 4);
+    o = sb->buf + sb->len;
+    *o++ = '\\';
+    *o++ = '\\';
+    *o++ = 'x';
+    for (size_t i = 0; i < n; i++) {
+        *o++ = hex[p[i] >> 4];
+        *o++ = hex[p[i] & 15];
+    }
+    sb->len = (size_t)(o - sb->buf);
+    sb->buf[sb->len] = '\0';
+}
+
+/* pg_copy_abandoned — PQputCopyData or PQputCopyEnd failed: the server
+ * ended the COPY with an error, or the connection broke. Record the
+ * server's error when there is one. */
+static int pg_copy_abandoned(pg_conn *c, ferry_err *e)
+{
+    PGresult *res;
+    int rc = 0, guard = 0;
+
+    if (PQstatus(c->pg) == CONNECTION_BAD) {
+        c->in_copy = 0;
+        return pg_lost(c, "during COPY", e);
+    }
+    while (guard++ < 1000 && (res = PQgetResult(c->pg)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_COPY_IN) {
+            PQclear(res);
+            if (PQputCopyEnd(c->pg, "ferry: COPY abandoned") < 0)
+                break;
+            continue;
+        }
+        if (!rc && st != PGRES_COMMAND_OK)
+            rc = pg_result_fail(c, res, NULL, e);
+        PQclear(res);
+    }
+    c->in_copy = 0;
+    strbuf_reset(&c->copybuf);
+    if (!rc) {
+        strbuf why = STRBUF_INIT;
+        pg_add_clipped(&why, PQerrorMessage(c->pg), 300, 1);
+        rc = pg_err(c, e, FERRY_E_SQL, NULL, "COPY failed: %s",
+                    why.len ? why.buf : "libpq gave no reason");
+        strbuf_free(&why);
+    }
+    return rc;
+}
+
+/* pg_wait_socket — nonblocking mode only (ferry uses blocking mode): wait
+ * until libpq can send more, reading input meanwhile. */
+static int pg_wait_socket(pg_conn *c, ferry_err *e)
+{
+    struct pollfd pfd;
+
+    pfd.fd = PQsocket(c->pg);
+    pfd.events = POLLIN | POLLOUT;
+    pfd.revents = 0;
+    if (pfd.fd < 0 || poll(&pfd, 1, -1) < 0)
+        return pg_lost(c, "while waiting to send COPY data", e);
+    if ((pfd.revents & POLLIN) && !PQconsumeInput(c->pg))
+        return pg_copy_abandoned(c, e);
+    if (PQflush(c->pg) < 0)
+        return pg_copy_abandoned(c, e);
+    return 0;
+}
+
+/* pg_copy_flush — give the encoded rows to libpq in pieces of at most
+ * PG_COPY_PIECE bytes and empty the buffer. */
+static int pg_copy_flush(pg_conn *c, ferry_err *e)
+{
+    const char *p = c->copybuf.buf;
+    size_t left = c->copybuf.len;
+
+    while (left > 0) {
+        int piece = left > PG_COPY_PIECE ? PG_COPY_PIECE : (int)left;
+        int r = PQputCopyData(c->pg, p, piece);
+        if (r == 1) {
+            p += piece;
+            left -= (size_t)piece;
+        } else if (r == 0) {
+            if (pg_wait_socket(c, e))
+                return -1;
+        } else {
+            return pg_copy_abandoned(c, e);
+        }
+    }
+    strbuf_reset(&c->copybuf);
+    return 0;
+}
+
+/* pg_copy_batch — encode all rows of b (owned by the caller, untouched)
+ * and send them. NULL is \N, bytes go as bytea hex, every other canonical
+ * form as escaped text (for numbers, dates and uuids escaping changes
+ * nothing, and it keeps a stray tab from ever shifting columns). */
+static int pg_copy_batch(ferry_conn *fc, const batch *b, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    strbuf *sb = &c->copybuf;
+
+    if (!c->in_copy)
+        return pg_err(c, e, FERRY_E_INTERNAL, NULL, "copy_batch without copy_begin");
+    if (b->ncols != c->ncols)
+        return pg_err(c, e, FERRY_E_INTERNAL, NULL,
+                      "copy_batch: batch has %d columns, COPY has %d", b->ncols, c->ncols);
+    for (size_t r = 0; r < b->nrows; r++) {
+        for (int k = 0; k < c->ncols; k++) {
+            size_t len = 0;
+            const char *cell = batch_cell_get(b, r, k, &len);
+            if (k)
+                strbuf_addc(sb, '\t');
+            if (!cell)
+                strbuf_add(sb, "\\N", 2);
+            else if (c->kinds[k] == LT_BYTES)
+                pg_copy_add_bytes(sb, (const unsigned char *)cell, len);
+            else
+                pg_copy_add_text(sb, cell, len);
+        }
+        strbuf_addc(sb, '\n');
+        if (sb->len >= PG_COPY_PIECE && pg_copy_flush(c, e))
+            return -1;
+    }
+    return pg_copy_flush(c, e);
+}
+
+/* pg_copy_end — finish the COPY; *rows (may be NULL) gets the rows the
+ * server took. On failure the server's message and the CONTEXT line that
+ * locates the row are recorded (see postgresql.h) and the transaction is
+ * aborted: the caller rolls back. */
+static int pg_copy_end(ferry_conn *fc, int64_t *rows, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    PGresult *res;
+    int r, rc = 0, got = 0, guard = 0;
+
+    if (!c->in_copy)
+        return pg_err(c, e, FERRY_E_INTERNAL, NULL, "copy_end without copy_begin");
+    if (pg_copy_flush(c, e))
+        return -1;
+    while ((r = PQputCopyEnd(c->pg, NULL)) == 0)
+        if (pg_wait_socket(c, e))
+            return -1;
+    if (r < 0)
+        return pg_copy_abandoned(c, e);
+    while (guard++ < 1000 && (res = PQgetResult(c->pg)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_COMMAND_OK && !got) {
+            got = 1;
+            if (rows)
+                *rows = strtoll(PQcmdTuples(res), NULL, 10);
+        } else if (st == PGRES_COPY_IN) {
+            PQclear(res);
+            PQputCopyEnd(c->pg, "ferry: COPY still open after its end");
+            continue;
+        } else if (st != PGRES_COMMAND_OK && !rc) {
+            rc = pg_result_fail(c, res, NULL, e);
+        }
+        PQclear(res);
+    }
+    c->in_copy = 0;
+    if (!rc && !got)
+        rc = PQstatus(c->pg) == CONNECTION_BAD
+                 ? pg_lost(c, "while finishing COPY", e)
+                 : pg_err(c, e, FERRY_E_SQL, NULL, "COPY ended without a result");
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Exported helpers (postgresql.h)
+ * ------------------------------------------------------------------- */
+
+int pg_copy_error_line(const ferry_err *e)
+{
+    static const char mark[] = PG_CTX_MARK "COPY ";
+    const char *p, *q;
+
+    if (!e || !(p = strstr(e->msg, mark)))
+        return -1;
+    for (p += sizeof mark - 1; (q = strstr(p, ", line ")) != NULL; p = q) {
+        long long v = 0;
+        int digits = 0;
+        q += 7;
+        while (isdigit((unsigned char)q[digits]) && digits < 12) {
+            v = v * 10 + (q[digits] - '0');
+            digits++;
+        }
+        if (digits > 0 && (q[digits] == ',' || q[digits] == ':' || q[digits] == ')' ||
+                           q[digits] == '\0'))
+            return v >= 1 && v <= INT_MAX ? (int)v : -1;
+    }
+    return -1;
+}
+
+int pg_error_is_row_level(const ferry_err *e)
+{
+    if (!e || strlen(e->sqlstate) != 5)
+        return 0;
+    return strncmp(e->sqlstate, "22", 2) == 0 || strncmp(e->sqlstate, "23", 2) == 0;
+}
+
+const ferry_driver postgresql_driver = {
+    .name              = "postgresql",
+    .engine            = ENGINE_POSTGRESQL,
+    .conn_size         = sizeof(pg_conn),
+    .max_ident_bytes   = 63,
+    .transactional_ddl = 1,
+    .single_writer     = 0,
+    .connect           = pg_connect,
+    .close             = pg_close,
+    .server_version    = pg_server_version,
+    .exec              = pg_exec,
+    .exec_params       = pg_exec_params,
+    .query             = pg_query,
+    .begin             = pg_begin,
+    .commit            = pg_commit,
+    .rollback          = pg_rollback,
+    .copy_begin        = pg_copy_begin,
+    .copy_batch        = pg_copy_batch,
+    .copy_end          = pg_copy_end,
+    .quote_ident       = pg_quote_ident,
+};
