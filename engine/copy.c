@@ -20,6 +20,16 @@
 #include "checkpoint.h"
 #include "sqlexpr.h"
 
+const char *if_exists_name(if_exists_policy p)
+{
+    switch (p) {
+    case IF_EXISTS_DROP: return "drop";
+    case IF_EXISTS_TRUNCATE: return "truncate";
+    case IF_EXISTS_APPEND: return "append";
+    default: return "fail";
+    }
+}
+
 /* read_file — whole file into a malloc'd NUL-terminated string. */
 static char *read_file(const char *path, ferry_err *e)
 {

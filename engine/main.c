@@ -103,15 +103,6 @@ static const char *command_help(const char *name)
     return NULL;
 }
 
-const char *if_exists_name(if_exists_policy p)
-{
-    switch (p) {
-    case IF_EXISTS_DROP: return "drop";
-    case IF_EXISTS_TRUNCATE: return "truncate";
-    case IF_EXISTS_APPEND: return "append";
-    default: return "fail";
-    }
-}
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {

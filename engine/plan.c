@@ -160,6 +160,15 @@ static const char *resolve_name(void *vctx, const char *src)
         for (int c = 0; c < p->tables[i].ncols; c++)
             if (strcasecmp(p->tables[i].cols[c].src->name, src) == 0)
                 return p->tables[i].cols[c].name;
+    /* Views may read views: same naming rule as tables (views with names
+     * over 63 bytes are rare enough to be left to PostgreSQL's verdict). */
+    for (int v = 0; v < p->cat->nviews; v++)
+        if (strcasecmp(p->cat->views[v].name, src) == 0) {
+            if (!p->opts->lower_case) return p->cat->views[v].name;
+            char *low = arena_strdup(&p->mem, p->cat->views[v].name);
+            for (char *c = low; *c; c++) *c = (char)tolower((unsigned char)*c);
+            return low;
+        }
     return NULL;
 }
 
