@@ -141,6 +141,25 @@ out:
     return rc;
 }
 
+/* plan_note_events — one "warning" event per decision the plan made that
+ * the user should know about, and per object it will not create. */
+static void plan_note_events(session *s)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        const plan_note *n = pass ? s->plan.skipped : s->plan.warnings;
+        int count = pass ? s->plan.nskipped : s->plan.nwarnings;
+        for (int i = 0; i < count; i++) {
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "object", n[i].object ? n[i].object : "");
+            cJSON_AddStringToObject(f, "kind", n[i].kind);
+            cJSON_AddStringToObject(f, "message", n[i].message);
+            cJSON_AddBoolToObject(f, "skipped", pass == 1);
+            if (n[i].text) cJSON_AddStringToObject(f, "text", n[i].text);
+            progress_event(s->pr, "warning", f);
+        }
+    }
+}
+
 /* job_identity — the text whose hash names the job: what defines the work,
  * never a password, never options that only change speed (--jobs). */
 static char *job_identity(const session *s, const ferry_options *o)
@@ -350,6 +369,7 @@ int copy_command(const ferry_options *o)
     cJSON_AddNumberToObject(start, "tables", s.plan.ntables);
     cJSON_AddBoolToObject(start, "resumed", job.found);
     progress_event(s.pr, "job_start", start);
+    plan_note_events(&s);
 
     if (job.found) {
         if (strcmp(job.fingerprint, fingerprint) != 0) {

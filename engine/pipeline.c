@@ -82,6 +82,21 @@ static void row_json(reader_ctx *r, const ferry_value *vals)
     strbuf_addc(&r->json, '}');
 }
 
+/* check_max_errors — count one more rejected row; past --max-errors the
+ * run stops (the chunk in hand is not committed, so nothing is lost). */
+static int check_max_errors(run_ctx *rc, const plan_table *t, int chunk_id, ferry_err *e)
+{
+    int64_t seen = __atomic_add_fetch(&rc->rejects_seen, 1, __ATOMIC_RELAXED);
+    if (rc->opts->max_errors < 0 || seen <= rc->opts->max_errors) return 0;
+    ferry_err_set(e, FERRY_E_TYPE, "more than %lld rows rejected (--max-errors %lld), the last "
+                  "in table \"%s\" chunk %d: stopping; fix the source values, raise "
+                  "--max-errors or use --widen, then rerun to resume",
+                  (long long)rc->opts->max_errors, (long long)rc->opts->max_errors, t->name,
+                  chunk_id);
+    e->side = SIDE_SOURCE;
+    return -1;
+}
+
 static batch *reader_new_batch(reader_ctx *r)
 {
     return r->q ? queue_get_free_batch(r->q, r->t->ncols) : batch_new(r->t->ncols);
@@ -111,7 +126,7 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
             batch_abort_row(b);
             batch_add_reject(b, key, t->cols[c].src->name, why, strbuf_cstr(&r->json));
             __atomic_fetch_add(&r->ts->rows_read, 1, __ATOMIC_RELAXED);
-            return 0;
+            return check_max_errors(r->rc, t, r->chunk_id, e);
         }
         if (cr == CONV_NOTE && note > NOTE_NONE && note < NOTE__COUNT)
             __atomic_fetch_add(&r->ts->notes[c * NOTE__COUNT + note], 1, __ATOMIC_RELAXED);
@@ -510,6 +525,7 @@ static int isolate_chunk(run_ctx *rc, ferry_conn *dst, int chunk_id, ferry_err *
             pr.key = -1;
             ARENA_PUSH(&rj.mem, rj.items, rj.n, rj.cap, pr);
             strbuf_free(&js);
+            if (check_max_errors(rc, t, k->id, e)) { batch_free(one); goto fail; }
         }
         batch_free(one);
     }

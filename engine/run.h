@@ -36,7 +36,8 @@ typedef struct run_ctx {
     pthread_mutex_t      notes_mu;        /* guards plan warnings/skipped and err */
     ferry_err            err;             /* first fatal error */
     int                  failed;
-    int64_t              rejects_total;   /* this run */
+    int64_t              rejects_total;   /* this run, committed */
+    int64_t              rejects_seen;    /* this run, as found (for --max-errors) */
     int                 *isolate;         /* chunk ids whose COPY the target refused */
     int                  nisolate;
     double               started;
