@@ -1078,6 +1078,20 @@ out:
 
 /* describe_table — fill t (name and sql already set) from the pragmas and
  * the CREATE text. Memory from mem. */
+/* read_autoinc_seq — AUTOINCREMENT's high-water mark: ids up to it were
+ * handed out (maybe deleted since) and must never be reused. sqlite_sequence
+ * only exists once a row was inserted; no row means 0. */
+static void read_autoinc_seq(sqlite_conn *c, cat_table *t)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT seq FROM main.sqlite_sequence WHERE name = ?1", -1,
+                           &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) t->autoinc_seq = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+}
+
 static int describe_table(sqlite_conn *c, arena *mem, cat_table *t, ferry_err *e)
 {
     ddl_table def;
@@ -1094,6 +1108,7 @@ static int describe_table(sqlite_conn *c, arena *mem, cat_table *t, ferry_err *e
     if (describe_columns(c, mem, t, &def, what, e)) return -1;
     if (describe_indexes(c, mem, t, &def, what, e)) return -1;
     if (describe_fks(c, mem, t, &def, what, e)) return -1;
+    if (t->autoincrement) read_autoinc_seq(c, t);
     return estimate_rows(c, t, what, e);
 }
 
@@ -1137,7 +1152,7 @@ static int sqlite_describe(ferry_conn *base, ferry_catalog *cat, ferry_err *e)
     arena *mem = &cat->mem;
     sqlite3_stmt *st = NULL;
     master_row *rows = NULL;
-    int n = 0, cap = 0, cap_t = 0, cap_v = 0, rc = -1, src, i;
+    int n = 0, cap = 0, cap_t = 0, cap_v = 0, cap_vt = 0, rc = -1, src, i;
 
     cat->engine = arena_strdup(mem, "sqlite");
     cat->server_version = arena_strdup(mem, sqlite3_libversion());
@@ -1159,6 +1174,14 @@ static int sqlite_describe(ferry_conn *base, ferry_catalog *cat, ferry_err *e)
     st = NULL;
 
     for (i = 0; i < n; i++) {
+        if (rows[i].module && rows[i].name) {
+            cat_view v;
+            memset(&v, 0, sizeof v);
+            v.name = rows[i].name;
+            v.sql = rows[i].sql;
+            ARENA_PUSH(mem, cat->virtual_tables, cat->nvirtual, cap_vt, v);
+            continue;
+        }
         if (rows[i].module || !rows[i].name || !rows[i].type) continue;
         if (strcmp(rows[i].type, "view") == 0) {
             cat_view v;

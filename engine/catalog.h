@@ -60,6 +60,7 @@ typedef struct cat_table {
     int   npk;             /* number of primary key columns (order: pk_position) */
     int   rowid_alias;     /* index of the INTEGER PRIMARY KEY column (alias of rowid), -1 if none */
     int   autoincrement;   /* SQLite AUTOINCREMENT / MySQL AUTO_INCREMENT / identity */
+    int64_t autoinc_seq;   /* highest id ever handed out (SQLite sqlite_sequence), 0 if unknown */
     int   has_rowid;       /* SQLite: 0 for WITHOUT ROWID tables */
     int   nindexes;
     cat_index *indexes;    /* secondary indexes and unique constraints, not the PK */
@@ -87,6 +88,8 @@ typedef struct ferry_catalog {
     cat_table *tables;
     int    nviews;
     cat_view  *views;
+    int    nvirtual;
+    cat_view  *virtual_tables; /* SQLite virtual tables (FTS, R*Tree): not copied, reported */
 } ferry_catalog;
 
 void        catalog_free(ferry_catalog *c);

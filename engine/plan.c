@@ -526,9 +526,12 @@ static void plan_sequence_steps(ferry_plan *p, int ti)
         strbuf_add(&sb, qt.buf, qt.len);
         strbuf_adds(&sb, ", ");
         pg_quote_literal(&sb, t->cols[i].name);
-        strbuf_adds(&sb, ") AS s, (SELECT max(");
+        /* AUTOINCREMENT never reuses an id, even a deleted one: start
+         * after the larger of max(id) and SQLite's high-water mark. */
+        strbuf_adds(&sb, ") AS s, (SELECT NULLIF(GREATEST(max(");
         pg_quote_ident(&sb, t->cols[i].name);
-        strbuf_addf(&sb, ") FROM %s) AS m) x WHERE s IS NOT NULL", t->qname);
+        strbuf_addf(&sb, "), %lld), 0) FROM %s) AS m) x WHERE s IS NOT NULL",
+                    (long long)(t->src->autoincrement ? t->src->autoinc_seq : 0), t->qname);
         plan_add_step(p, STEP_SEQUENCE, ti,
                       arena_sprintf(&p->mem, "sequence:%s:%s", t->name, t->cols[i].name),
                       t->cols[i].name, strbuf_cstr(&sb), NULL, 0);
@@ -673,8 +676,17 @@ int plan_build(ferry_plan *p, const ferry_catalog *cat, const ferry_options *opt
     uint64_t h = fnv1a64(p->schema, strlen(p->schema), 0);
     for (int i = 0; i < p->nsteps; i++) {
         h = fnv1a64(p->steps[i].id, strlen(p->steps[i].id), h);
-        h = fnv1a64(p->steps[i].sql, strlen(p->steps[i].sql), h);
+        /* A sequence step embeds the source's live high-water mark: new rows
+         * in the source must not make a resume refuse. */
+        if (p->steps[i].kind != STEP_SEQUENCE)
+            h = fnv1a64(p->steps[i].sql, strlen(p->steps[i].sql), h);
     }
+    for (int v = 0; v < cat->nvirtual; v++)
+        if (table_selected(opts, cat->virtual_tables[v].name))
+            plan_skip(p, "table", cat->virtual_tables[v].name, cat->virtual_tables[v].sql,
+                      "virtual table not copied: PostgreSQL has no such module (for full-text "
+                      "search, use a tsvector column and a GIN index); its data is in the "
+                      "source's shadow tables");
     p->fingerprint = h;
     return 0;
 }

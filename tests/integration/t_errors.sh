@@ -56,6 +56,14 @@ run_ferry copy "sqlite:///$S" "postgresql://nosuchrole@127.0.0.1:$PGTEST_PORT/$P
 check_rc "the role does not exist" 4
 check_match "... names it" "nosuchrole" "$(ferry_output)"
 
+q "DROP ROLE IF EXISTS ferry_nopriv; CREATE ROLE ferry_nopriv LOGIN" >/dev/null
+run_ferry copy "sqlite:///$S" "postgresql://ferry_nopriv@127.0.0.1:$PGTEST_PORT/$PGTEST_DB"
+check_rc "a user without CREATE permission" 4
+check_match "... says permission denied" "permission denied" "$(ferry_output)"
+check_match "... and what to do (grant)" "grant|GRANT" "$(ferry_output)"
+nothing_created "no permission"
+q "DROP ROLE ferry_nopriv" >/dev/null
+
 section "usage errors (exit 2)"
 run_ferry copy "sqlite:///$S" "$URL" --bogus-option
 check_rc "unknown option" 2
