@@ -28,7 +28,7 @@
 #define BATCH_MAX_BYTES (512u * 1024u)
 #define QUEUE_BUDGET_DEFAULT (16u * 1024u * 1024u)
 
-volatile sig_atomic_t ferry_stop_requested;
+atomic_int ferry_stop_requested;
 
 void run_fail(run_ctx *rc, const ferry_err *e)
 {

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include "plan.h"
 #include "progress.h"
 #include "convert.h"
@@ -43,8 +44,9 @@ typedef struct run_ctx {
     double               started;
 } run_ctx;
 
-/* ferry_stop_requested — set by SIGINT/SIGTERM; phases stop taking work. */
-extern volatile sig_atomic_t ferry_stop_requested;
+/* ferry_stop_requested — set by SIGINT/SIGTERM; phases stop taking work.
+ * An atomic (lock-free, so async-signal-safe) because every thread reads it. */
+extern atomic_int ferry_stop_requested;
 
 /* run_fail — record the first fatal error (thread-safe). */
 void run_fail(run_ctx *rc, const ferry_err *e);
