@@ -444,6 +444,33 @@ bad:
     return 0;
 }
 
+/* utf8_count — count the bytes that start a character. */
+size_t utf8_count(const char *s, size_t n)
+{
+    size_t chars = 0;
+    for (size_t k = 0; k < n; k++)
+        if (((unsigned char)s[k] & 0xC0) != 0x80) chars++;
+    return chars;
+}
+
+/* utf8_vsnprintf — vsnprintf, then, when the output was truncated, walk
+ * back over the continuation bytes at the end to the byte that starts their
+ * sequence and cut there if the sequence is not complete. */
+int utf8_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(buf, cap, fmt, ap);
+    if (n >= 0 && (size_t)n >= cap && cap > 0) {
+        size_t end = strlen(buf), j = end;
+        while (j > 0 && ((unsigned char)buf[j - 1] & 0xC0) == 0x80) j--;
+        if (j > 0 && (unsigned char)buf[j - 1] >= 0xC0) {
+            unsigned char lead = (unsigned char)buf[j - 1];
+            size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+            if (end - (j - 1) < need) buf[j - 1] = '\0';
+        }
+    }
+    return n;
+}
+
 /* fnv1a64 — FNV-1a over data. seed 0 starts from the standard offset
  * basis; any other seed is used as the starting state, so passing a previous
  * result continues the hash as if the inputs were concatenated. */

@@ -80,6 +80,16 @@ void   now_iso8601(char *buf, size_t n);
  * surrogates); on failure *bad_at gets the offset of the first bad byte. */
 int utf8_valid(const char *s, size_t n, size_t *bad_at);
 
+/* utf8_count — the number of characters (code points) in s[0..n): the
+ * bytes that are not UTF-8 continuation bytes. */
+size_t utf8_count(const char *s, size_t n);
+
+/* utf8_vsnprintf — vsnprintf into buf (cap bytes); when the text had to be
+ * cut, a UTF-8 sequence left incomplete at the end is dropped too. Returns
+ * what vsnprintf returns. Used for one-line reasons in fixed buffers. */
+int utf8_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 /* hex encoding of bytes into sb (lower case, no prefix). */
 void strbuf_addhex(strbuf *sb, const void *data, size_t n);
 

@@ -1,5 +1,6 @@
 /* test_util.c — unit tests for engine/util.c (allocation helpers, strbuf,
  * arena, glob, clocks, UTF-8, FNV-1a) and engine/err.c. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,42 @@ TEST(test_utf8)
     ASSERT_EQ_INT(utf8_valid("\xff", 1, NULL), 0);
 }
 
+/* fmt_utf8 — utf8_vsnprintf through a variadic call, as reasons use it. */
+static int fmt_utf8(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fmt_utf8(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = utf8_vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+TEST(test_utf8_count_and_cut)
+{
+    char buf[8];
+    ASSERT_EQ_INT(utf8_count("", 0), 0);
+    ASSERT_EQ_INT(utf8_count("caf\xc3\xa9", 5), 4);
+    ASSERT_EQ_INT(utf8_count("\xf0\x9f\x98\x80\xe2\x82\xac", 7), 2);
+    ASSERT_EQ_INT(utf8_count("a\0b", 3), 3);
+    /* fits: unchanged */
+    ASSERT_EQ_INT(fmt_utf8(buf, sizeof buf, "%s", "ab\xc3\xa9"), 4);
+    ASSERT_EQ_STR(buf, "ab\xc3\xa9");
+    ASSERT_EQ_INT(fmt_utf8(buf, sizeof buf, "%s", "abc\xf0\x9f\x98\x80"), 7);
+    ASSERT_EQ_STR(buf, "abc\xf0\x9f\x98\x80");
+    /* cut after a whole character: kept as vsnprintf cut it */
+    ASSERT_EQ_INT(fmt_utf8(buf, sizeof buf, "%s", "abcde\xc3\xa9x"), 8);
+    ASSERT_EQ_STR(buf, "abcde\xc3\xa9");
+    /* cut inside a 2-, 3- and 4-byte sequence: the partial sequence goes */
+    fmt_utf8(buf, sizeof buf, "%s", "abcdef\xc3\xa9");
+    ASSERT_EQ_STR(buf, "abcdef");
+    fmt_utf8(buf, sizeof buf, "%s", "abcde\xe2\x82\xac");
+    ASSERT_EQ_STR(buf, "abcde");
+    fmt_utf8(buf, sizeof buf, "%s", "abcd\xf0\x9f\x98\x80");
+    ASSERT_EQ_STR(buf, "abcd");
+}
+
 TEST(test_fnv1a64)
 {
     /* Reference values of 64-bit FNV-1a. */
@@ -306,6 +343,7 @@ void suite_util(void)
     RUN(test_glob);
     RUN(test_clock);
     RUN(test_utf8);
+    RUN(test_utf8_count_and_cut);
     RUN(test_fnv1a64);
     RUN(test_err);
     RUN(test_err_truncation);
