@@ -50,10 +50,12 @@ static int run_has_failed(run_ctx *rc)
 /* A reader delivers full batches either to the queue (main pass) or to a
  * local list (isolation pass). */
 typedef struct reader_ctx reader_ctx;
+typedef struct reader_pool reader_pool;
 typedef int (*deliver_fn)(reader_ctx *r, batch *b, int last);
 
 struct reader_ctx {
     run_ctx          *rc;
+    ferry_conn       *src;           /* this reader's source connection */
     const plan_table *t;
     table_stats      *ts;
     int               chunk_id;
@@ -64,6 +66,7 @@ struct reader_ctx {
     queue_chunk      *qc;
     batch           **list;          /* isolation pass */
     int               nlist;
+    reader_pool      *pool;          /* main pass: the shared chunk claim */
 };
 
 /* row_json — the row's source values as a JSON object, for reject files. */
@@ -144,6 +147,81 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
     return 0;
 }
 
+/* The readers of the main pass share the chunk list: each claims the next
+ * chunk not yet done, in order, under the pool's mutex. */
+struct reader_pool {
+    run_ctx        *rc;
+    chunk_queue    *q;
+    int             next;            /* next chunk index to consider */
+    pthread_mutex_t mu;
+    int            *table_started;   /* per table: table_start event sent */
+};
+
+/* claim_chunk — the next pending chunk, or -1 when none is left; sends the
+ * table's table_start event the first time one of its chunks is claimed. */
+static int claim_chunk(reader_pool *pool)
+{
+    ferry_plan *p = pool->rc->plan;
+    int found = -1, first = 0;
+    pthread_mutex_lock(&pool->mu);
+    while (pool->next < p->nchunks) {
+        int i = pool->next++;
+        if (p->chunks[i].done) continue;
+        found = i;
+        int ti = p->chunks[i].table;
+        if (!pool->table_started[ti]) {
+            pool->table_started[ti] = 1;
+            first = 1;
+            table_stats *ts = &pool->rc->stats[ti];
+            double now = now_monotonic();
+            __atomic_store(&ts->started, &now, __ATOMIC_RELAXED);
+        }
+        break;
+    }
+    pthread_mutex_unlock(&pool->mu);
+    if (found >= 0 && first) {
+        const plan_table *t = &p->tables[p->chunks[found].table];
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "table", t->name);
+        cJSON_AddStringToObject(f, "source", t->src->name);
+        cJSON_AddNumberToObject(f, "chunks", t->nchunks);
+        cJSON_AddNumberToObject(f, "rows_estimate", (double)t->rows_estimate);
+        progress_event(pool->rc->pr, "table_start", f);
+    }
+    return found;
+}
+
+static int read_one_chunk(reader_ctx *r, const plan_chunk *k, ferry_err *e);
+
+/* reader_main — one reader: claim chunks, read and convert them, hand them
+ * to the writers, until none is left, the run fails or a stop is asked. */
+static void *reader_main(void *arg)
+{
+    reader_ctx *r = arg;
+    run_ctx *rc = r->rc;
+    ferry_plan *p = rc->plan;
+    ferry_err e = {0};
+    int i;
+    while (!ferry_stop_requested && !run_has_failed(rc) && (i = claim_chunk(r->pool)) >= 0) {
+        const plan_chunk *k = &p->chunks[i];
+        r->t = &p->tables[k->table];
+        r->ts = &rc->stats[k->table];
+        r->qc = queue_open_chunk(r->q, k->id);
+        if (!r->qc) break;
+        int rr = read_one_chunk(r, k, &e);
+        if (rr) {
+            if (rr == -1) queue_fail_chunk(r->q, r->qc);
+            if (e.code != FERRY_E_INTERRUPTED) {
+                ferry_err_prefix(&e, "table \"%s\" chunk %d: ", r->t->name, k->id);
+                run_fail(rc, &e);
+            }
+            queue_abort(r->q);
+            break;
+        }
+    }
+    return NULL;
+}
+
 static int deliver_to_queue(reader_ctx *r, batch *b, int last)
 {
     b->chunk_id = r->chunk_id;
@@ -167,7 +245,7 @@ static int read_one_chunk(reader_ctx *r, const plan_chunk *k, ferry_err *e)
     read_spec spec = {r->t->src, r->t->ncols, r->t->read_cols,
                       r->t->whole ? NULL : r->t->key_column,
                       k->has_lo, k->has_hi, k->lo, k->hi};
-    ferry_conn *src = r->rc->src;
+    ferry_conn *src = r->src;
     r->chunk_id = k->id;
     r->b = reader_new_batch(r);
     if (src->drv->read_chunk(src, &spec, reader_row, r, e)) {
@@ -479,7 +557,7 @@ static int isolate_chunk(run_ctx *rc, ferry_conn *dst, int chunk_id, ferry_err *
     reject_list rj = {0};
     int64_t rows = 0, bytes = 0;
     int status = -1;
-    r.rc = rc; r.t = t; r.ts = &rc->stats[k->table]; r.deliver = deliver_to_list;
+    r.rc = rc; r.src = rc->src; r.t = t; r.ts = &rc->stats[k->table]; r.deliver = deliver_to_list;
     if (read_one_chunk(&r, k, e)) goto out;
     if (drv_begin(dst, e)) goto out;
     for (int i = 0; i < r.nlist; i++) {
@@ -568,46 +646,22 @@ int pipeline_run(run_ctx *rc)
     }
     pthread_create(&ticker, NULL, ticker_main, &tk);
 
-    reader_ctx r = {0};
-    r.rc = rc; r.q = &q; r.deliver = deliver_to_queue;
-    int last_table = -1;
-    for (int i = 0; i < p->nchunks && !ferry_stop_requested; i++) {
-        const plan_chunk *k = &p->chunks[i];
-        if (k->done) continue;
-        if (run_has_failed(rc)) break;
-        if (rc->opts->max_errors >= 0 &&
-            __atomic_load_n(&rc->rejects_total, __ATOMIC_RELAXED) > rc->opts->max_errors) {
-            ferry_err_set(&e, FERRY_E_TYPE, "more than %lld rows rejected (--max-errors): "
-                          "stopping; see the rejects file, fix the source or use --widen, "
-                          "then rerun to resume", (long long)rc->opts->max_errors);
-            e.side = SIDE_SOURCE;
-            run_fail(rc, &e);
-            break;
-        }
-        r.t = &p->tables[k->table];
-        r.ts = &rc->stats[k->table];
-        if (k->table != last_table) {
-            last_table = k->table;
-            if (r.ts->started == 0) r.ts->started = now_monotonic();
-            cJSON *f = cJSON_CreateObject();
-            cJSON_AddStringToObject(f, "table", r.t->name);
-            cJSON_AddStringToObject(f, "source", r.t->src->name);
-            cJSON_AddNumberToObject(f, "chunks", r.t->nchunks);
-            cJSON_AddNumberToObject(f, "rows_estimate", (double)r.t->rows_estimate);
-            progress_event(rc->pr, "table_start", f);
-        }
-        r.qc = queue_open_chunk(&q, k->id);
-        if (!r.qc) break;
-        int rr = read_one_chunk(&r, k, &e);
-        if (rr) {
-            if (rr == -1) queue_fail_chunk(&q, r.qc);
-            if (e.code != FERRY_E_INTERRUPTED) {
-                ferry_err_prefix(&e, "table \"%s\" chunk %d: ", r.t->name, k->id);
-                run_fail(rc, &e);
-            }
-            break;
-        }
+    reader_pool pool = {rc, &q, 0, PTHREAD_MUTEX_INITIALIZER, NULL};
+    pool.table_started = xcalloc((size_t)p->ntables + 1, sizeof(int));
+    int nreaders = rc->nsrcs > 0 ? rc->nsrcs : 1;
+    pthread_t *rthreads = xcalloc((size_t)nreaders, sizeof(pthread_t));
+    reader_ctx *readers = xcalloc((size_t)nreaders, sizeof(reader_ctx));
+    for (int i = 0; i < nreaders; i++) {
+        readers[i].rc = rc;
+        readers[i].src = rc->nsrcs > 0 ? rc->srcs[i] : rc->src;
+        readers[i].q = &q;
+        readers[i].deliver = deliver_to_queue;
+        readers[i].pool = &pool;
     }
+    /* Reader 0 runs on this thread; the others get their own. */
+    for (int i = 1; i < nreaders; i++) pthread_create(&rthreads[i], NULL, reader_main, &readers[i]);
+    reader_main(&readers[0]);
+    for (int i = 1; i < nreaders; i++) pthread_join(rthreads[i], NULL);
     if (ferry_stop_requested || run_has_failed(rc)) queue_abort(&q);
     queue_close(&q);
     for (int i = 0; i < nwriters; i++) pthread_join(threads[i], NULL);
@@ -629,8 +683,11 @@ int pipeline_run(run_ctx *rc)
     cJSON_AddNumberToObject(f, "queue_peak_bytes", (double)q.peak_bytes);
     progress_event(rc->pr, "data_done", f);
     queue_destroy(&q);
-    strbuf_free(&r.tmp);
-    strbuf_free(&r.json);
+    for (int i = 0; i < nreaders; i++) { strbuf_free(&readers[i].tmp); strbuf_free(&readers[i].json); }
+    free(readers);
+    free(rthreads);
+    free(pool.table_started);
+    pthread_mutex_destroy(&pool.mu);
     free(threads);
     free(w);
     if (ferry_stop_requested && !rc->failed) {

@@ -30,7 +30,9 @@ typedef struct run_ctx {
     progress            *pr;
     const char          *job_id;
     const ferry_url     *target_url;
-    ferry_conn          *src;             /* the reader's connection (one snapshot) */
+    ferry_conn          *src;             /* the main source connection (its snapshot) */
+    ferry_conn         **srcs;            /* reader connections (srcs[0] == src), one per reader */
+    int                  nsrcs;
     ferry_conn         **conns;           /* target connections, one per writer */
     int                  nconns;
     table_stats         *stats;           /* plan->ntables entries */
