@@ -11,6 +11,7 @@ const ferry_driver *driver_for(ferry_engine engine)
     switch (engine) {
     case ENGINE_SQLITE:     return &sqlite_driver;
     case ENGINE_POSTGRESQL: return &postgresql_driver;
+    case ENGINE_MYSQL:      return &mysql_driver;
     default:                return NULL;
     }
 }

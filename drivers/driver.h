@@ -3,6 +3,10 @@
  * ferry_conn first ("subclassing" as sqlite3_vfs does); the driver allocates
  * conn_size bytes and the engine only sees ferry_conn *.
  *
+ * Placeholders: statements passed to exec_params and query write their
+ * parameters PostgreSQL-style, $1 .. $n (each may appear more than once);
+ * every driver accepts that form and binds accordingly.
+ *
  * Ownership: a ferry_conn is used by one thread at a time. Functions return
  * 0 on success, -1 on failure with e filled (side set to the conn's side);
  * errors are reported once, here, and the engine just passes them up.
@@ -66,6 +70,15 @@ typedef struct ferry_driver {
     /* begin_snapshot — start the read transaction all reads of this
      * connection see (SQLite: BEGIN + a first read to pin the snapshot). */
     int  (*begin_snapshot)(ferry_conn *c, ferry_err *e);
+    /* snapshot_export — after begin_snapshot, an id other connections can
+     * import so that every reader of a run sees the same data (PostgreSQL's
+     * pg_export_snapshot). NULL when the engine cannot share a snapshot:
+     * then each reader takes its own (MySQL: START TRANSACTION WITH
+     * CONSISTENT SNAPSHOT per reader), or there is one reader (SQLite). */
+    int  (*snapshot_export)(ferry_conn *c, char *id, size_t n, ferry_err *e);
+    /* snapshot_import — begin this connection's read transaction on an
+     * exported snapshot id (instead of begin_snapshot). */
+    int  (*snapshot_import)(ferry_conn *c, const char *id, ferry_err *e);
     /* describe — fill cat (zeroed by the caller; memory from cat->mem). */
     int  (*describe)(ferry_conn *c, ferry_catalog *cat, ferry_err *e);
     /* key_stats — count, min and max of the chunking key (key_column, or
@@ -106,10 +119,21 @@ typedef struct ferry_driver {
     int  (*copy_end)(ferry_conn *c, int64_t *rows, ferry_err *e);
     /* quote_ident — append name quoted for this dialect. */
     void (*quote_ident)(strbuf *out, const char *name);
+
+    /* set_option — a driver-specific setting of this connection, taking
+     * effect from the next operation it concerns; an unknown key or value
+     * is a FERRY_E_USAGE error naming it. PostgreSQL: "copy_format" =
+     * "binary" (the default) | "text", read by copy_begin. */
+    int  (*set_option)(ferry_conn *c, const char *key, const char *value, ferry_err *e);
+
+    /* dialect — how the engine writes SQL for this engine as a target
+     * (drivers/dialect.h). */
+    const struct ferry_dialect *dialect;
 } ferry_driver;
 
 extern const ferry_driver sqlite_driver;
 extern const ferry_driver postgresql_driver;
+extern const ferry_driver mysql_driver;
 
 /* driver_for — the driver for an engine, or NULL. */
 const ferry_driver *driver_for(ferry_engine engine);

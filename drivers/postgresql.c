@@ -1,6 +1,7 @@
 /* postgresql.c — the PostgreSQL driver over libpq: connecting (with errors
  * that say what to do), running statements, and bulk-loading batches with
- * COPY ... FROM STDIN in text format. The source side comes later.
+ * COPY ... FROM STDIN in binary or text format. The source side comes
+ * later.
  *
  * DESIGN
  * - One pg_conn per thread; libpq is thread-safe with separate PGconn
@@ -13,9 +14,18 @@
  *   assume: UTF8, standard strings, ISO dates, UTC, exact floats.
  * - COPY rows are encoded into one reusable buffer owned by the connection
  *   and handed to libpq in pieces of at most PG_COPY_PIECE bytes, so libpq's
- *   own buffer never has to hold a whole large value twice. Every row is
- *   exactly one line (newlines are escaped), so the server's "line N" in a
- *   COPY error is the N-th row sent since copy_begin (see postgresql.h).
+ *   own buffer never has to hold a whole large value twice. The server's
+ *   "line N" in a COPY error is the N-th row sent since copy_begin in both
+ *   formats (text: every row is one line, newlines are escaped; binary: the
+ *   server counts tuples), see postgresql.h.
+ * - COPY format: binary by default (set_option "copy_format" = "text" to
+ *   change it), which the server parses faster than text. Binary input is
+ *   strict about each column's type (8 bytes into an int4 column fail), so
+ *   copy_begin looks up the target columns' real types (once per table and
+ *   connection, pg_coltypes) and writes a table in binary only when every
+ *   column's (logical type, column type) pair is one pg_copy_binary.c
+ *   encodes exactly as text would; any other table (domains, arrays,
+ *   extension types, int64 into an integer column ...) goes as text.
  * - Errors are recorded here, once, as one line. Text from libpq or the
  *   server is scrubbed of password=... (and, at connect, of the URL's
  *   password itself) before it is put next to the endpoint's display form;
@@ -34,22 +44,55 @@
 #include <libpq-fe.h>
 
 #include "driver.h"
+#include "dialect.h"
+#include "pg_copy_binary.h"
 #include "postgresql.h"
 
 #define PG_COPY_PIECE  (256 * 1024)   /* most bytes per PQputCopyData call */
 #define PG_STMT_SHOWN  80             /* statement characters shown in errors */
 #define PG_CTX_MARK    "(context: "   /* how a server CONTEXT appears in e->msg */
 
+/* The COPY formats set_option "copy_format" chooses between. */
+typedef enum pg_copy_format {
+    PG_FORMAT_DEFAULT = 0,            /* PG_FORMAT_DEFAULT_IS */
+    PG_FORMAT_BINARY,
+    PG_FORMAT_TEXT
+} pg_copy_format;
+
+#define PG_FORMAT_DEFAULT_IS PG_FORMAT_BINARY
+
+/* pg_coltypes — the real types of one target table's columns, as looked up
+ * by copy_begin (pg_coltypes_lookup); a list owned by the connection,
+ * forgotten on rollback (a rolled-back transaction may have changed them). */
+typedef struct pg_coltypes {
+    struct pg_coltypes *next;
+    char     *table;                  /* qualified_table as copy_begin got it */
+    int       n;
+    char    **quoted;                 /* column names, quoted like pg_quote_ident */
+    unsigned *typid;                  /* pg_attribute.atttypid */
+    char     *typtype;                /* pg_type.typtype ('b', 'e', 'd', ...) */
+} pg_coltypes;
+
 typedef struct pg_conn {
     ferry_conn  base;                 /* first: the engine sees ferry_conn * */
     PGconn     *pg;
     char       *display;              /* url->display, safe to print */
+    pg_copy_format copy_format;       /* set_option "copy_format", for the next copy_begin */
+    pg_coltypes *coltypes;            /* column types of tables copied into */
     /* COPY state, from copy_begin until copy_end or rollback. */
     int         in_copy;
+    int         binary;               /* this COPY is in binary format */
     int         ncols;
     ltype_kind *kinds;                /* ncols logical type kinds */
+    pgbin_kind *fields;               /* binary: ncols field encodings */
+    char       *copy_table;           /* binary: for errors, the table ... */
+    char      **copy_cols;            /* ... and its ncols quoted columns */
+    int64_t     rows_sent;            /* rows encoded since copy_begin */
     strbuf      copybuf;              /* encoded rows not yet given to libpq */
 } pg_conn;
+
+static void pg_copy_state_clear(pg_conn *c);
+static void pg_coltypes_forget(pg_conn *c);
 
 /* ---------------------------------------------------------------------
  * Error text helpers
@@ -528,7 +571,8 @@ static void pg_close(ferry_conn *fc)
     if (c->pg)
         PQfinish(c->pg);
     strbuf_free(&c->copybuf);
-    free(c->kinds);
+    pg_copy_state_clear(c);
+    pg_coltypes_forget(c);
     free(c->display);
     free(c);
 }
@@ -688,13 +732,16 @@ static void pg_drain(pg_conn *c, const char *reason)
 
 /* pg_rollback — best effort: abandon an open COPY (the server then fails
  * it with "COPY from stdin failed: ..."), drain its results and roll the
- * transaction back. Never reports anything. */
+ * transaction back. The cached column types are forgotten: the catalog
+ * they were read from may have been the rolled-back transaction's. Never
+ * reports anything. */
 static void pg_rollback(ferry_conn *fc)
 {
     pg_conn *c = (pg_conn *)fc;
     PGresult *res;
 
     strbuf_reset(&c->copybuf);
+    pg_coltypes_forget(c);
     if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
         c->in_copy = 0;
         return;
@@ -724,22 +771,171 @@ static void pg_quote_ident(strbuf *out, const char *name)
 }
 
 /* ---------------------------------------------------------------------
- * COPY ... FROM STDIN (text format)
+ * COPY ... FROM STDIN: choosing the format
  * ------------------------------------------------------------------- */
 
-/* pg_copy_begin — start COPY table (cols) FROM STDIN; the kinds of types
- * are kept (copied) to encode the cells. table and cols are already quoted. */
+/* pg_copy_state_clear — free what copy_begin kept about the current COPY
+ * (not the buffer, which is reused). */
+static void pg_copy_state_clear(pg_conn *c)
+{
+    if (c->copy_cols)
+        for (int i = 0; i < c->ncols; i++)
+            free(c->copy_cols[i]);
+    free(c->copy_cols);
+    free(c->copy_table);
+    free(c->fields);
+    free(c->kinds);
+    c->copy_cols = NULL;
+    c->copy_table = NULL;
+    c->fields = NULL;
+    c->kinds = NULL;
+    c->ncols = 0;
+    c->binary = 0;
+    c->rows_sent = 0;
+}
+
+/* pg_coltypes_forget — drop every cached table's column types. */
+static void pg_coltypes_forget(pg_conn *c)
+{
+    pg_coltypes *t, *next;
+
+    for (t = c->coltypes; t; t = next) {
+        next = t->next;
+        for (int i = 0; i < t->n; i++)
+            free(t->quoted[i]);
+        free(t->quoted);
+        free(t->typid);
+        free(t->typtype);
+        free(t->table);
+        free(t);
+    }
+    c->coltypes = NULL;
+}
+
+/* pg_coltypes_lookup — the column types of qualified_table, from the cache
+ * or from the catalog (then cached; owned by c). A table the catalog does
+ * not know gets an entry without columns (so its COPY goes as text and
+ * the server says what is wrong). The cache is forgotten whenever a COPY
+ * fails or the transaction is rolled back: a table re-created with other
+ * types under the same name (not something a ferry run does) costs at most
+ * one failed COPY, never a wrong encoding that sticks. Returns NULL with e
+ * set only when the query failed. */
+static const pg_coltypes *pg_coltypes_lookup(pg_conn *c, const char *qualified_table,
+                                             ferry_err *e)
+{
+    static const char sql[] =
+        "SELECT a.attname, a.atttypid, t.typtype FROM pg_catalog.pg_attribute a "
+        "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 "
+        "AND NOT a.attisdropped ORDER BY a.attnum";
+    const char *params[1] = {qualified_table};
+    pg_coltypes *t;
+    PGresult *res;
+
+    for (t = c->coltypes; t; t = t->next)
+        if (strcmp(t->table, qualified_table) == 0)
+            return t;
+    res = PQexecParams(c->pg, sql, 1, NULL, params, NULL, NULL, 0);
+    if (pg_result_check(c, res, sql, e)) {
+        PQclear(res);
+        ferry_err_prefix(e, "looking up the column types of %s: ", qualified_table);
+        return NULL;
+    }
+    t = xcalloc(1, sizeof *t);
+    t->table = xstrdup(qualified_table);
+    t->n = PQntuples(res);
+    t->quoted = xcalloc(t->n > 0 ? (size_t)t->n : 1, sizeof *t->quoted);
+    t->typid = xcalloc(t->n > 0 ? (size_t)t->n : 1, sizeof *t->typid);
+    t->typtype = xcalloc(t->n > 0 ? (size_t)t->n : 1, sizeof *t->typtype);
+    for (int i = 0; i < t->n; i++) {
+        strbuf q = STRBUF_INIT;
+        pg_quote_ident(&q, PQgetvalue(res, i, 0));
+        t->quoted[i] = strbuf_detach(&q);
+        t->typid[i] = (unsigned)strtoul(PQgetvalue(res, i, 1), NULL, 10);
+        t->typtype[i] = PQgetvalue(res, i, 2)[0];
+    }
+    PQclear(res);
+    t->next = c->coltypes;
+    c->coltypes = t;
+    return t;
+}
+
+/* pg_copy_choose_binary — decide whether the COPY of quoted_cols (logical
+ * types types) into qualified_table can be binary: 1 with c->fields set
+ * (ncols encodings, owned by c), 0 for text (some column's type pair is
+ * not encoded, see pgbin_kind_for), -1 when the catalog lookup failed. */
+static int pg_copy_choose_binary(pg_conn *c, const char *qualified_table,
+                                 const char *const *quoted_cols, const ltype *types,
+                                 int ncols, ferry_err *e)
+{
+    const pg_coltypes *t = pg_coltypes_lookup(c, qualified_table, e);
+    pgbin_kind *fields;
+
+    if (!t)
+        return -1;
+    fields = xcalloc((size_t)ncols, sizeof *fields);
+    for (int i = 0; i < ncols; i++) {
+        int j = 0;
+        while (j < t->n && strcmp(t->quoted[j], quoted_cols[i]) != 0)
+            j++;
+        if (j == t->n || !(fields[i] = pgbin_kind_for(types[i].kind, t->typid[j],
+                                                      t->typtype[j]))) {
+            free(fields);
+            return 0;
+        }
+    }
+    free(c->fields);
+    c->fields = fields;
+    return 1;
+}
+
+/* pg_set_option — the driver's settings: "copy_format" = "binary" | "text",
+ * used from the next copy_begin on (a table that binary cannot carry goes
+ * as text anyway). */
+static int pg_set_option(ferry_conn *fc, const char *key, const char *value, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+
+    if (!key || strcmp(key, "copy_format") != 0)
+        return pg_err(c, e, FERRY_E_USAGE, NULL,
+                      "unknown PostgreSQL driver option \"%s\" (known: copy_format)",
+                      key ? key : "");
+    if (value && strcmp(value, "binary") == 0)
+        c->copy_format = PG_FORMAT_BINARY;
+    else if (value && strcmp(value, "text") == 0)
+        c->copy_format = PG_FORMAT_TEXT;
+    else
+        return pg_err(c, e, FERRY_E_USAGE, NULL,
+                      "copy_format \"%s\": use binary or text", value ? value : "");
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * COPY ... FROM STDIN
+ * ------------------------------------------------------------------- */
+
+/* pg_copy_begin — start COPY table (cols) FROM STDIN, in binary format when
+ * the connection's copy_format allows it and every column can be written
+ * so (pg_copy_choose_binary), else in text format. The kinds of types are
+ * kept (copied) to encode the cells. table and cols are already quoted. */
 static int pg_copy_begin(ferry_conn *fc, const char *qualified_table,
                          const char *const *quoted_cols, const ltype *types, int ncols,
                          ferry_err *e)
 {
     pg_conn *c = (pg_conn *)fc;
+    pg_copy_format fmt = c->copy_format ? c->copy_format : PG_FORMAT_DEFAULT_IS;
     strbuf sql = STRBUF_INIT;
     PGresult *res = NULL;
-    int rc = -1;
+    int rc = -1, binary = 0;
 
     if (pg_not_in_copy(c, "copy_begin", e))
         return -1;
+    pg_copy_state_clear(c);
+    if (fmt == PG_FORMAT_BINARY && ncols > 0) {
+        binary = pg_copy_choose_binary(c, qualified_table, quoted_cols, types, ncols, e);
+        if (binary < 0)
+            return -1;
+    }
     strbuf_addf(&sql, "COPY %s", qualified_table);
     if (ncols > 0) {
         strbuf_adds(&sql, " (");
@@ -750,20 +946,27 @@ static int pg_copy_begin(ferry_conn *fc, const char *qualified_table,
         }
         strbuf_addc(&sql, ')');
     }
-    strbuf_adds(&sql, " FROM STDIN");
+    strbuf_adds(&sql, binary ? " FROM STDIN WITH (FORMAT binary)" : " FROM STDIN");
 
     res = PQexec(c->pg, sql.buf);
     if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
         pg_result_check(c, res, sql.buf, e);
         goto out;
     }
-    free(c->kinds);
     c->kinds = xcalloc(ncols > 0 ? (size_t)ncols : 1, sizeof *c->kinds);
     for (int i = 0; i < ncols; i++)
         c->kinds[i] = types[i].kind;
     c->ncols = ncols;
     c->in_copy = 1;
+    c->binary = binary;
     strbuf_reset(&c->copybuf);
+    if (binary) {
+        c->copy_table = xstrdup(qualified_table);
+        c->copy_cols = xcalloc((size_t)ncols, sizeof *c->copy_cols);
+        for (int i = 0; i < ncols; i++)
+            c->copy_cols[i] = xstrdup(quoted_cols[i]);
+        pgbin_add_header(&c->copybuf);
+    }
     rc = 0;
 out:
     PQclear(res);
@@ -840,6 +1043,7 @@ static int pg_copy_abandoned(pg_conn *c, ferry_err *e)
     }
     c->in_copy = 0;
     strbuf_reset(&c->copybuf);
+    pg_coltypes_forget(c);
     if (!rc) {
         strbuf why = STRBUF_INIT;
         pg_add_clipped(&why, PQerrorMessage(c->pg), 300, 1);
@@ -892,10 +1096,63 @@ static int pg_copy_flush(pg_conn *c, ferry_err *e)
     return 0;
 }
 
+/* pg_copy_bad_cell — a cell of row (counted from 1 since copy_begin) and
+ * column col is not the canonical form its binary encoding reads: a bug
+ * before the driver (the converter validated it). The COPY is abandoned
+ * (the transaction is then aborted: the caller rolls back) and the error
+ * names table, column, row and the start of the value. */
+static int pg_copy_bad_cell(pg_conn *c, int64_t row, int col, const char *cell, size_t len,
+                            const char *why, ferry_err *e)
+{
+    char shown[48];
+    size_t n = 0;
+
+    for (; n < len && n < 40; n++) {
+        unsigned char ch = (unsigned char)cell[n];
+        shown[n] = ch >= 0x20 && ch < 0x7f && ch != '\'' ? (char)ch : '?';
+    }
+    strcpy(shown + n, len > 40 ? "..." : "");
+    strbuf_reset(&c->copybuf);
+    pg_coltypes_forget(c);
+    if (PQputCopyEnd(c->pg, "ferry: a value could not be encoded") >= 0)
+        pg_drain(c, "ferry: a value could not be encoded");
+    c->in_copy = 0;
+    return pg_err(c, e, FERRY_E_INTERNAL, NULL,
+                  "COPY %s, row %lld, column %s: value '%s' %s (binary %s): this is a "
+                  "ferry bug, please report it; --copy-format text avoids it",
+                  c->copy_table, (long long)row, c->copy_cols[col], shown, why,
+                  pgbin_kind_name(c->fields[col]));
+}
+
+/* pg_copy_batch_binary — the binary form of pg_copy_batch: per row the
+ * field count, per cell its length and its type's binary form. */
+static int pg_copy_batch_binary(pg_conn *c, const batch *b, ferry_err *e)
+{
+    strbuf *sb = &c->copybuf;
+    const char *why = NULL;
+
+    for (size_t r = 0; r < b->nrows; r++) {
+        c->rows_sent++;
+        pgbin_add_row(sb, c->ncols);
+        for (int k = 0; k < c->ncols; k++) {
+            size_t len = 0;
+            const char *cell = batch_cell_get(b, r, k, &len);
+            if (!cell)
+                pgbin_add_null(sb);
+            else if (pgbin_add_field(sb, c->fields[k], cell, len, &why))
+                return pg_copy_bad_cell(c, c->rows_sent, k, cell, len, why, e);
+        }
+        if (sb->len >= PG_COPY_PIECE && pg_copy_flush(c, e))
+            return -1;
+    }
+    return pg_copy_flush(c, e);
+}
+
 /* pg_copy_batch — encode all rows of b (owned by the caller, untouched)
- * and send them. NULL is \N, bytes go as bytea hex, every other canonical
- * form as escaped text (for numbers, dates and uuids escaping changes
- * nothing, and it keeps a stray tab from ever shifting columns). */
+ * and send them. Binary: see pg_copy_batch_binary. Text: NULL is \N, bytes
+ * go as bytea hex, every other canonical form as escaped text (for
+ * numbers, dates and uuids escaping changes nothing, and it keeps a stray
+ * tab from ever shifting columns). */
 static int pg_copy_batch(ferry_conn *fc, const batch *b, ferry_err *e)
 {
     pg_conn *c = (pg_conn *)fc;
@@ -906,6 +1163,9 @@ static int pg_copy_batch(ferry_conn *fc, const batch *b, ferry_err *e)
     if (b->ncols != c->ncols)
         return pg_err(c, e, FERRY_E_INTERNAL, NULL,
                       "copy_batch: batch has %d columns, COPY has %d", b->ncols, c->ncols);
+    if (c->binary)
+        return pg_copy_batch_binary(c, b, e);
+    c->rows_sent += (int64_t)b->nrows;
     for (size_t r = 0; r < b->nrows; r++) {
         for (int k = 0; k < c->ncols; k++) {
             size_t len = 0;
@@ -938,6 +1198,8 @@ static int pg_copy_end(ferry_conn *fc, int64_t *rows, ferry_err *e)
 
     if (!c->in_copy)
         return pg_err(c, e, FERRY_E_INTERNAL, NULL, "copy_end without copy_begin");
+    if (c->binary)
+        pgbin_add_trailer(&c->copybuf);
     if (pg_copy_flush(c, e))
         return -1;
     while ((r = PQputCopyEnd(c->pg, NULL)) == 0)
@@ -965,6 +1227,8 @@ static int pg_copy_end(ferry_conn *fc, int64_t *rows, ferry_err *e)
         rc = PQstatus(c->pg) == CONNECTION_BAD
                  ? pg_lost(c, "while finishing COPY", e)
                  : pg_err(c, e, FERRY_E_SQL, NULL, "COPY ended without a result");
+    if (rc)
+        pg_coltypes_forget(c);
     return rc;
 }
 
@@ -1004,6 +1268,7 @@ int pg_error_is_row_level(const ferry_err *e)
 const ferry_driver postgresql_driver = {
     .name              = "postgresql",
     .engine            = ENGINE_POSTGRESQL,
+    .dialect           = &postgresql_dialect,
     .conn_size         = sizeof(pg_conn),
     .max_ident_bytes   = 63,
     .transactional_ddl = 1,
@@ -1021,4 +1286,5 @@ const ferry_driver postgresql_driver = {
     .copy_batch        = pg_copy_batch,
     .copy_end          = pg_copy_end,
     .quote_ident       = pg_quote_ident,
+    .set_option        = pg_set_option,
 };

@@ -6,8 +6,14 @@
  * early) fails with FERRY_E_SQL, e->sqlstate set, and a message of the form
  *   <server message>[: <detail>] (context: COPY t, line 17, column x: "abc")
  * Line N is the N-th row sent since copy_begin, counting from 1 across all
- * copy_batch calls (every row is exactly one line: the driver escapes
- * newlines). The transaction is aborted afterwards; the engine rolls back. */
+ * copy_batch calls, in both COPY formats (text: every row is exactly one
+ * line, the driver escapes newlines; binary: the server counts rows). In
+ * binary format the context does not quote the value (": "abc"" is
+ * missing). The transaction is aborted afterwards; the engine rolls back.
+ *
+ * A value the binary encoder cannot read (not the canonical form of its
+ * logical type: a bug before the driver) fails copy_batch with
+ * FERRY_E_INTERNAL, naming table, row and column, and abandons the COPY. */
 #ifndef FERRY_POSTGRESQL_H
 #define FERRY_POSTGRESQL_H
 

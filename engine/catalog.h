@@ -14,6 +14,8 @@ typedef struct cat_column {
     int   notnull;
     char *default_expr;    /* native default expression text, NULL if none */
     int   pk_position;     /* 1-based position in the primary key, 0 if not in it */
+    int   identity;        /* values assigned by the engine: PostgreSQL identity/serial,
+                            * MySQL AUTO_INCREMENT (SQLite: see cat_table.rowid_alias) */
     int   generated;       /* 1 for generated (computed) columns: not copied as data */
     char *generated_expr;  /* expression text when generated */
     char *collation;       /* e.g. "NOCASE", NULL if default */

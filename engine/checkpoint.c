@@ -9,36 +9,71 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "checkpoint.h"
+#include "../drivers/dialect.h"
 
-static const char *STATE_DDL =
-    "CREATE SCHEMA IF NOT EXISTS _ferry;\n"
-    "CREATE TABLE IF NOT EXISTS _ferry.jobs (\n"
-    "  job_id text PRIMARY KEY, source text NOT NULL, target text NOT NULL,\n"
-    "  fingerprint text NOT NULL, options text, status text NOT NULL DEFAULT 'running',\n"
-    "  started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),\n"
-    "  finished_at timestamptz);\n"
-    "CREATE TABLE IF NOT EXISTS _ferry.chunks (\n"
-    "  job_id text NOT NULL, chunk_id int NOT NULL, table_name text NOT NULL,\n"
-    "  lo bigint, hi bigint, done boolean NOT NULL DEFAULT false, rows bigint, rejected bigint,\n"
-    "  bytes bigint, run text, done_at timestamptz, PRIMARY KEY (job_id, chunk_id));\n"
-    "CREATE TABLE IF NOT EXISTS _ferry.steps (\n"
-    "  job_id text NOT NULL, step text NOT NULL, done_at timestamptz NOT NULL DEFAULT now(),\n"
-    "  PRIMARY KEY (job_id, step));\n"
-    "CREATE TABLE IF NOT EXISTS _ferry.rejects (\n"
-    "  job_id text NOT NULL, chunk_id int NOT NULL, table_name text NOT NULL, key bigint,\n"
-    "  column_name text, reason text NOT NULL, row_json text);\n";
+/* D — the target's dialect: state table names and statement forms. */
+static const ferry_dialect *D(const ferry_conn *t) { return t->drv->dialect; }
+
+/* sql_fmt — a statement from a template with the dialect's names; caller
+ * frees. Templates name {jobs}, {chunks}, {steps}, {rejects} and {now}. */
+static char *sql_fmt(const ferry_conn *t, const char *tmpl)
+{
+    const ferry_dialect *d = D(t);
+    const struct { const char *key, *value; } names[] = {
+        {"{jobs}", d->state_jobs}, {"{chunks}", d->state_chunks}, {"{steps}", d->state_steps},
+        {"{rejects}", d->state_rejects}, {"{now}", d->now_sql},
+    };
+    strbuf sb = STRBUF_INIT;
+    for (const char *c = tmpl; *c;) {
+        size_t i, n = sizeof names / sizeof *names;
+        for (i = 0; i < n; i++) {
+            size_t len = strlen(names[i].key);
+            if (strncmp(c, names[i].key, len) == 0) { strbuf_adds(&sb, names[i].value); c += len; break; }
+        }
+        if (i == n) strbuf_addc(&sb, *c++);
+    }
+    return strbuf_detach(&sb);
+}
+
+/* exec_p / query_p — a templated statement with parameters. */
+static int exec_p(ferry_conn *t, const char *tmpl, int n, const char *const *params, ferry_err *e)
+{
+    char *sql = sql_fmt(t, tmpl);
+    int rc = t->drv->exec_params(t, sql, n, params, e);
+    free(sql);
+    return rc;
+}
+
+static int query_p(ferry_conn *t, const char *tmpl, int n, const char *const *params,
+                   query_callback cb, void *ctx, ferry_err *e)
+{
+    char *sql = sql_fmt(t, tmpl);
+    int rc = t->drv->query(t, sql, n, params, cb, ctx, e);
+    free(sql);
+    return rc;
+}
 
 int state_init(ferry_conn *t, ferry_err *e)
 {
-    /* Two ferry processes creating the schema at once could race on
-     * CREATE ... IF NOT EXISTS; an advisory lock serialises them. */
-    if (drv_begin(t, e)) return -1;
-    if (drv_exec(t, "SELECT pg_advisory_xact_lock(727465)", e) || drv_exec(t, STATE_DDL, e)) {
-        drv_rollback(t);
-        ferry_err_prefix(e, "cannot create ferry's state tables (schema _ferry) in the target: ");
+    /* On PostgreSQL two ferry processes creating the schema at once could
+     * race on CREATE ... IF NOT EXISTS; an advisory lock serialises them.
+     * MySQL's DDL commits by itself, statement by statement: every
+     * statement is idempotent. */
+    int tx = D(t)->transactional_ddl;
+    if (tx && drv_begin(t, e)) return -1;
+    if ((D(t)->fk_not_valid && drv_exec(t, "SELECT pg_advisory_xact_lock(727465)", e)) ||
+        drv_exec(t, D(t)->state_ddl, e)) {
+        if (tx) drv_rollback(t);
+        ferry_err_prefix(e, "cannot create ferry's state tables in the target: ");
         return -1;
     }
-    return drv_commit(t, e);
+    return tx ? drv_commit(t, e) : 0;
+}
+
+/* is_true — a boolean as the engines print it: t / 1 / true. */
+static int is_true(const char *v)
+{
+    return v && (v[0] == 't' || v[0] == 'T' || v[0] == '1');
 }
 
 static int job_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
@@ -57,49 +92,57 @@ int state_load_job(ferry_conn *t, const char *job_id, job_info *out, ferry_err *
 {
     const char *params[] = {job_id};
     memset(out, 0, sizeof *out);
-    return t->drv->query(t, "SELECT fingerprint, status FROM _ferry.jobs WHERE job_id = $1",
-                         1, params, job_row, out, e);
+    return query_p(t, "SELECT fingerprint, status FROM {jobs} WHERE job_id = $1", 1, params,
+                   job_row, out, e);
 }
 
 int state_create_job(ferry_conn *t, const char *job_id, const char *source,
                      const char *target, const char *fingerprint, const char *options,
                      const ferry_plan *p, ferry_err *e)
 {
+    enum { PER_STATEMENT = 200 };          /* 5 parameters a row: 1000 a statement */
     const char *jp[] = {job_id, source, target, fingerprint, options};
-    if (drv_begin(t, e)) return -1;
-    if (t->drv->exec_params(t, "INSERT INTO _ferry.jobs (job_id, source, target, fingerprint, "
-                               "options) VALUES ($1, $2, $3, $4, $5)", 5, jp, e))
+    const char **params = xcalloc(PER_STATEMENT * 5, sizeof(char *));
+    char (*num)[3][24] = xcalloc(PER_STATEMENT, sizeof *num);
+    strbuf sql = STRBUF_INIT;
+    int status = -1;
+    if (drv_begin(t, e)) goto out;
+    if (exec_p(t, "INSERT INTO {jobs} (job_id, source, target, fingerprint, options) "
+                  "VALUES ($1, $2, $3, $4, $5)", 5, jp, e))
         goto fail;
-    /* All chunks in one statement: PostgreSQL array literals unnested
-     * server-side (table names quoted and escaped as array elements). */
-    strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT, d = STRBUF_INIT;
-    strbuf_addc(&a, '{'); strbuf_addc(&b, '{'); strbuf_addc(&c, '{'); strbuf_addc(&d, '{');
-    for (int i = 0; i < p->nchunks; i++) {
-        const plan_chunk *k = &p->chunks[i];
-        const char *sep = i ? "," : "";
-        strbuf_addf(&a, "%s%d", sep, k->id);
-        /* table names as quoted array elements */
-        strbuf_adds(&b, sep);
-        strbuf_addc(&b, '"');
-        for (const char *s = p->tables[k->table].name; *s; s++) {
-            if (*s == '"' || *s == '\\') strbuf_addc(&b, '\\');
-            strbuf_addc(&b, *s);
+    /* Chunk boundaries, a few hundred rows a statement; values travel as
+     * parameters in every dialect. */
+    for (int first = 0; first < p->nchunks; first += PER_STATEMENT) {
+        int n = p->nchunks - first < PER_STATEMENT ? p->nchunks - first : PER_STATEMENT;
+        strbuf_reset(&sql);
+        strbuf_addf(&sql, "INSERT INTO %s (job_id, chunk_id, table_name, lo, hi) VALUES ",
+                    D(t)->state_chunks);
+        for (int i = 0; i < n; i++) {
+            const plan_chunk *k = &p->chunks[first + i];
+            int b = i * 5;
+            strbuf_addf(&sql, "%s($%d, $%d, $%d, $%d, $%d)", i ? ", " : "", b + 1, b + 2, b + 3,
+                        b + 4, b + 5);
+            snprintf(num[i][0], sizeof num[i][0], "%d", k->id);
+            snprintf(num[i][1], sizeof num[i][1], "%lld", (long long)k->lo);
+            snprintf(num[i][2], sizeof num[i][2], "%lld", (long long)k->hi);
+            params[b] = job_id;
+            params[b + 1] = num[i][0];
+            params[b + 2] = p->tables[k->table].name;
+            params[b + 3] = k->has_lo ? num[i][1] : NULL;
+            params[b + 4] = k->has_hi ? num[i][2] : NULL;
         }
-        strbuf_addc(&b, '"');
-        if (k->has_lo) strbuf_addf(&c, "%s%lld", sep, (long long)k->lo); else strbuf_addf(&c, "%sNULL", sep);
-        if (k->has_hi) strbuf_addf(&d, "%s%lld", sep, (long long)k->hi); else strbuf_addf(&d, "%sNULL", sep);
+        if (t->drv->exec_params(t, strbuf_cstr(&sql), n * 5, params, e)) goto fail;
     }
-    strbuf_addc(&a, '}'); strbuf_addc(&b, '}'); strbuf_addc(&c, '}'); strbuf_addc(&d, '}');
-    const char *cp[] = {job_id, strbuf_cstr(&a), strbuf_cstr(&b), strbuf_cstr(&c), strbuf_cstr(&d)};
-    int rc = t->drv->exec_params(t,
-        "INSERT INTO _ferry.chunks (job_id, chunk_id, table_name, lo, hi) "
-        "SELECT $1, * FROM unnest($2::int[], $3::text[], $4::bigint[], $5::bigint[])", 5, cp, e);
-    strbuf_free(&a); strbuf_free(&b); strbuf_free(&c); strbuf_free(&d);
-    if (rc) goto fail;
-    return drv_commit(t, e);
+    if (drv_commit(t, e)) goto out;
+    status = 0;
+    goto out;
 fail:
     drv_rollback(t);
-    return -1;
+out:
+    strbuf_free(&sql);
+    free(params);
+    free(num);
+    return status;
 }
 
 typedef struct chunk_load { ferry_plan *p; int bad; char badname[200]; } chunk_load;
@@ -121,7 +164,7 @@ static int chunk_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
     }
     if (v[2]) { c.has_lo = 1; c.lo = strtoll(v[2], NULL, 10); }
     if (v[3]) { c.has_hi = 1; c.hi = strtoll(v[3], NULL, 10); }
-    c.done = v[4] && v[4][0] == 't';
+    c.done = is_true(v[4]);
     c.rows = v[5] ? strtoll(v[5], NULL, 10) : 0;
     plan_add_chunk(p, &c);
     return 0;
@@ -131,8 +174,8 @@ int state_load_chunks(ferry_conn *t, const char *job_id, ferry_plan *p, ferry_er
 {
     const char *params[] = {job_id};
     chunk_load cl = {p, 0, ""};
-    if (t->drv->query(t, "SELECT chunk_id, table_name, lo, hi, done, rows FROM _ferry.chunks "
-                         "WHERE job_id = $1 ORDER BY chunk_id", 1, params, chunk_row, &cl, e))
+    if (query_p(t, "SELECT chunk_id, table_name, lo, hi, done, row_count FROM {chunks} "
+                   "WHERE job_id = $1 ORDER BY chunk_id", 1, params, chunk_row, &cl, e))
         return -1;
     if (cl.bad)
         return ferry_err_set(e, FERRY_E_JOB, "the stored job has chunks of table \"%s\", which "
@@ -149,20 +192,26 @@ int state_load_chunks(ferry_conn *t, const char *job_id, ferry_plan *p, ferry_er
     return 0;
 }
 
+/* step_row — a recorded step: "<id>" is done; "begun:<id>" was started
+ * (on targets whose DDL is not transactional) and may be half done. */
 static int step_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
 {
     ferry_plan *p = ctx;
     (void)ncols; (void)e;
+    int begun = strncmp(v[0], "begun:", 6) == 0;
+    const char *id = begun ? v[0] + 6 : v[0];
     for (int i = 0; i < p->nsteps; i++)
-        if (strcmp(p->steps[i].id, v[0]) == 0) p->steps[i].done = 1;
+        if (strcmp(p->steps[i].id, id) == 0) {
+            if (begun) p->steps[i].begun = 1;
+            else p->steps[i].done = 1;
+        }
     return 0;
 }
 
 int state_load_steps(ferry_conn *t, const char *job_id, ferry_plan *p, ferry_err *e)
 {
     const char *params[] = {job_id};
-    return t->drv->query(t, "SELECT step FROM _ferry.steps WHERE job_id = $1", 1, params,
-                         step_row, p, e);
+    return query_p(t, "SELECT step FROM {steps} WHERE job_id = $1", 1, params, step_row, p, e);
 }
 
 int state_mark_chunk(ferry_conn *t, const char *job_id, int chunk_id, int64_t rows,
@@ -174,16 +223,18 @@ int state_mark_chunk(ferry_conn *t, const char *job_id, int chunk_id, int64_t ro
     snprintf(rj, sizeof rj, "%lld", (long long)rejected);
     snprintf(b, sizeof b, "%lld", (long long)bytes);
     const char *params[] = {job_id, id, r, rj, b, run};
-    return t->drv->exec_params(t,
-        "UPDATE _ferry.chunks SET done = true, rows = $3, rejected = $4, bytes = $5, run = $6, "
-        "done_at = now() WHERE job_id = $1 AND chunk_id = $2", 6, params, e);
+    return exec_p(t, "UPDATE {chunks} SET done = TRUE, row_count = $3, rejected = $4, bytes = $5, "
+                     "run = $6, done_at = {now} WHERE job_id = $1 AND chunk_id = $2", 6, params, e);
 }
 
 int state_mark_step(ferry_conn *t, const char *job_id, const char *step_id, ferry_err *e)
 {
     const char *params[] = {job_id, step_id};
-    return t->drv->exec_params(t, "INSERT INTO _ferry.steps (job_id, step) VALUES ($1, $2) "
-                                  "ON CONFLICT DO NOTHING", 2, params, e);
+    char *sql = xasprintf("%s INTO %s (job_id, step) VALUES ($1, $2)%s", D(t)->insert_ignore_prefix,
+                          D(t)->state_steps, D(t)->insert_ignore_suffix);
+    int rc = t->drv->exec_params(t, sql, 2, params, e);
+    free(sql);
+    return rc;
 }
 
 int state_add_reject(ferry_conn *t, const char *job_id, int chunk_id, const char *table,
@@ -194,16 +245,15 @@ int state_add_reject(ferry_conn *t, const char *job_id, int chunk_id, const char
     snprintf(id, sizeof id, "%d", chunk_id);
     snprintf(k, sizeof k, "%lld", (long long)key);
     const char *params[] = {job_id, id, table, k, column, reason, row_json};
-    return t->drv->exec_params(t,
-        "INSERT INTO _ferry.rejects (job_id, chunk_id, table_name, key, column_name, reason, "
-        "row_json) VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, params, e);
+    return exec_p(t, "INSERT INTO {rejects} (job_id, chunk_id, table_name, row_key, column_name, "
+                     "reason, row_json) VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, params, e);
 }
 
 int state_finish_job(ferry_conn *t, const char *job_id, const char *status, ferry_err *e)
 {
     const char *params[] = {job_id, status};
-    return t->drv->exec_params(t, "UPDATE _ferry.jobs SET status = $2, updated_at = now(), "
-                                  "finished_at = now() WHERE job_id = $1", 2, params, e);
+    return exec_p(t, "UPDATE {jobs} SET status = $2, updated_at = {now}, finished_at = {now} "
+                     "WHERE job_id = $1", 2, params, e);
 }
 
 typedef struct name_list { char **names; int n; } name_list;
@@ -222,16 +272,16 @@ int state_delete_job(ferry_conn *t, const char *job_id, char ***created, int *nc
 {
     const char *params[] = {job_id};
     name_list l = {NULL, 0};
-    if (t->drv->query(t, "SELECT step FROM _ferry.steps WHERE job_id = $1 AND step LIKE 'table:%' "
-                         "ORDER BY step", 1, params, created_row, &l, e))
+    if (query_p(t, "SELECT step FROM {steps} WHERE job_id = $1 AND step LIKE 'table:%' "
+                   "ORDER BY step", 1, params, created_row, &l, e))
         return -1;
     *created = l.names;
     *ncreated = l.n;
     if (drv_begin(t, e)) return -1;
-    if (t->drv->exec_params(t, "DELETE FROM _ferry.rejects WHERE job_id = $1", 1, params, e) ||
-        t->drv->exec_params(t, "DELETE FROM _ferry.steps WHERE job_id = $1", 1, params, e) ||
-        t->drv->exec_params(t, "DELETE FROM _ferry.chunks WHERE job_id = $1", 1, params, e) ||
-        t->drv->exec_params(t, "DELETE FROM _ferry.jobs WHERE job_id = $1", 1, params, e)) {
+    if (exec_p(t, "DELETE FROM {rejects} WHERE job_id = $1", 1, params, e) ||
+        exec_p(t, "DELETE FROM {steps} WHERE job_id = $1", 1, params, e) ||
+        exec_p(t, "DELETE FROM {chunks} WHERE job_id = $1", 1, params, e) ||
+        exec_p(t, "DELETE FROM {jobs} WHERE job_id = $1", 1, params, e)) {
         drv_rollback(t);
         return -1;
     }
@@ -267,9 +317,9 @@ int state_write_rejects(ferry_conn *t, const char *job_id, FILE *f, int64_t *cou
 {
     const char *params[] = {job_id};
     reject_out ro = {f, 0};
-    int rc = t->drv->query(t, "SELECT table_name, chunk_id, key, column_name, reason, row_json "
-                              "FROM _ferry.rejects WHERE job_id = $1 ORDER BY chunk_id, key",
-                           1, params, reject_row, &ro, e);
+    int rc = query_p(t, "SELECT table_name, chunk_id, row_key, column_name, reason, row_json "
+                        "FROM {rejects} WHERE job_id = $1 ORDER BY chunk_id, row_key", 1, params,
+                     reject_row, &ro, e);
     *count = ro.n;
     return rc;
 }
@@ -277,7 +327,7 @@ int state_write_rejects(ferry_conn *t, const char *job_id, FILE *f, int64_t *cou
 static int exists_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
 {
     (void)ncols; (void)e;
-    *(int *)ctx = v[0] && v[0][0] == 't';
+    *(int *)ctx = is_true(v[0]);
     return 0;
 }
 
@@ -285,9 +335,7 @@ int state_table_exists(ferry_conn *t, const char *schema, const char *table, fer
 {
     const char *params[] = {schema, table};
     int exists = 0;
-    if (t->drv->query(t, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN "
-                         "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
-                         "n.nspname = $1 AND c.relname = $2)", 2, params, exists_row, &exists, e))
+    if (t->drv->query(t, D(t)->table_exists_sql, 2, params, exists_row, &exists, e))
         return -1;
     return exists;
 }

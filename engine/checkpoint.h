@@ -3,8 +3,9 @@
  * the same transaction as the chunk's rows), finished schema steps, and
  * rejected rows (recorded with their chunk's checkpoint, so a resumed run
  * neither loses nor repeats them). Passwords are never stored: source and
- * target are kept in their display forms. The SQL is PostgreSQL's; other
- * target dialects get their own when those drivers come. */
+ * target are kept in their display forms. Table names and statement forms
+ * come from the target's dialect (drivers/dialect.h): schema _ferry on
+ * PostgreSQL, tables _ferry_* on SQLite and MySQL. */
 #ifndef FERRY_CHECKPOINT_H
 #define FERRY_CHECKPOINT_H
 

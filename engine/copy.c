@@ -19,6 +19,7 @@
 #include "run.h"
 #include "checkpoint.h"
 #include "sqlexpr.h"
+#include "../drivers/dialect.h"
 
 const char *if_exists_name(if_exists_policy p)
 {
@@ -54,7 +55,18 @@ typedef struct session {
     ferry_plan     plan;
     progress      *pr;
     char          *map_text;
+    const ferry_dialect *dst;
 } session;
+
+/* sql_dialect_of — the expression translator's name for an engine. */
+static int sql_dialect_of(ferry_engine e)
+{
+    switch (e) {
+    case ENGINE_POSTGRESQL: return SQL_POSTGRESQL;
+    case ENGINE_MYSQL:      return SQL_MYSQL;
+    default:                return SQL_SQLITE;
+    }
+}
 
 static void session_free(session *s)
 {
@@ -74,16 +86,19 @@ static int session_open(session *s, const ferry_options *o, ferry_err *e)
 {
     if (ferry_url_parse(o->source_text, &s->su, e)) { e->side = SIDE_NONE; return -1; }
     if (ferry_url_parse(o->target_text, &s->tu, e)) { e->side = SIDE_NONE; return -1; }
-    if (s->su.engine != ENGINE_SQLITE)
-        return ferry_err_set(e, FERRY_E_USAGE, "source %s: %s sources are not supported by this "
-                             "version yet; it copies SQLite into PostgreSQL", s->su.display,
-                             ferry_engine_name(s->su.engine));
-    if (s->tu.engine != ENGINE_POSTGRESQL)
-        return ferry_err_set(e, FERRY_E_USAGE, "target %s: %s targets are not supported by this "
-                             "version yet; it copies SQLite into PostgreSQL", s->tu.display,
-                             ferry_engine_name(s->tu.engine));
-    s->src_map = type_map_builtin("sqlite");
-    s->dst_map = type_map_builtin("postgresql");
+    if (s->su.engine == ENGINE_DUMP || s->tu.engine == ENGINE_DUMP)
+        return ferry_err_set(e, FERRY_E_USAGE, "dump: directories are not supported by this "
+                             "version yet");
+    const ferry_driver *sd = driver_for(s->su.engine), *td = driver_for(s->tu.engine);
+    if (!sd || !sd->describe || !sd->read_chunk)
+        return ferry_err_set(e, FERRY_E_USAGE, "source %s: %s is not supported as a source by "
+                             "this version", s->su.display, ferry_engine_name(s->su.engine));
+    if (!td || !td->copy_begin || !td->dialect)
+        return ferry_err_set(e, FERRY_E_USAGE, "target %s: %s is not supported as a target by "
+                             "this version", s->tu.display, ferry_engine_name(s->tu.engine));
+    s->dst = td->dialect;
+    s->src_map = type_map_builtin(sd->dialect ? sd->dialect->name : sd->name);
+    s->dst_map = type_map_builtin(s->dst->name);
     if (!s->src_map || !s->dst_map)
         return ferry_err_set(e, FERRY_E_INTERNAL, "built-in type tables missing");
     if (o->map_file) {
@@ -98,7 +113,9 @@ static int session_open(session *s, const ferry_options *o, ferry_err *e)
     if (!(s->src = driver_connect(&s->su, SIDE_SOURCE, e))) return -1;
     if (s->src->drv->begin_snapshot(s->src, e)) return -1;
     if (s->src->drv->describe(s->src, &s->cat, e)) return -1;
-    if (plan_build(&s->plan, &s->cat, o, s->src_map, s->dst_map, s->src, e)) return -1;
+    if (plan_build(&s->plan, &s->cat, o, s->src_map, s->dst_map, s->dst,
+                   sql_dialect_of(s->su.engine), sql_dialect_of(s->tu.engine), s->src, e))
+        return -1;
     if (s->plan.ntables == 0 && s->cat.ntables > 0 && (o->ntables || o->nexclude))
         return ferry_err_set(e, FERRY_E_USAGE, "--tables/--exclude select no table of the %d in "
                              "the source", s->cat.ntables);
@@ -193,6 +210,33 @@ static char *options_json(const ferry_options *o)
     return text;
 }
 
+/* open_readers — the source connections of the data phase. SQLite: the
+ * one connection and its one read transaction (connections cannot share a
+ * snapshot). PostgreSQL: up to min(--jobs, 4) readers, all importing the
+ * first connection's exported snapshot, so they read one consistent state.
+ * Engines that cannot share a snapshot (MySQL) give each reader its own
+ * consistent snapshot, taken back to back (see the README). */
+static int open_readers(session *s, const ferry_options *o, run_ctx *rc, ferry_err *e)
+{
+    int n = o->jobs < 4 ? o->jobs : 4;
+    if (n < 1 || s->su.engine == ENGINE_SQLITE) n = 1;
+    char snap[256] = "";
+    if (n > 1 && s->src->drv->snapshot_export &&
+        s->src->drv->snapshot_export(s->src, snap, sizeof snap, e))
+        return -1;
+    rc->srcs = xcalloc((size_t)n, sizeof(ferry_conn *));
+    rc->srcs[0] = s->src;
+    rc->nsrcs = 1;
+    for (int i = 1; i < n; i++) {
+        ferry_conn *c = driver_connect(&s->su, SIDE_SOURCE, e);
+        if (!c) return -1;
+        rc->srcs[rc->nsrcs++] = c;
+        int r = snap[0] ? c->drv->snapshot_import(c, snap, e) : c->drv->begin_snapshot(c, e);
+        if (r) return -1;
+    }
+    return 0;
+}
+
 /* create_tables — the schema phase: each table with its checkpoint in one
  * transaction, applying --if-exists to tables that already exist.
  * preexisting[i] is set for tables kept as they were (truncate/append). */
@@ -212,13 +256,30 @@ static int create_tables(run_ctx *rc, ferry_conn *t, int *preexisting, ferry_err
         int exists = state_table_exists(t, p->schema, tb->name, e);
         if (exists < 0) { status = -1; break; }
         strbuf_reset(&sql);
-        if (exists) {
+        const ferry_dialect *d = t->drv->dialect;
+        char *stmt = NULL;
+        if (exists && s->begun) {
+            /* A killed run of this job created it and died before recording
+             * that (targets whose DDL is not transactional): redo it. */
+            strbuf_addf(&sql, "%s", s->undo_sql ? s->undo_sql : "");
+            ferry_err ignored = {0};
+            if (sql.len) drv_exec(t, strbuf_cstr(&sql), &ignored);
+            strbuf_reset(&sql);
+            strbuf_adds(&sql, s->sql);
+        } else if (exists) {
             switch (rc->opts->if_exists) {
             case IF_EXISTS_DROP:
-                strbuf_addf(&sql, "DROP TABLE %s CASCADE;\n%s", tb->qname, s->sql);
+                stmt = d->drop_table_sql(tb->qname);
+                if (d->transactional_ddl) {
+                    strbuf_addf(&sql, "%s;\n%s", stmt, s->sql);
+                } else {
+                    if (drv_exec(t, stmt, e)) status = -1;
+                    strbuf_adds(&sql, s->sql);
+                }
                 break;
             case IF_EXISTS_TRUNCATE:
-                strbuf_addf(&sql, "TRUNCATE TABLE %s", tb->qname);
+                stmt = d->empty_table_sql(tb->qname);
+                strbuf_adds(&sql, stmt);
                 preexisting[s->table] = 1;
                 break;
             case IF_EXISTS_APPEND:
@@ -231,12 +292,12 @@ static int create_tables(run_ctx *rc, ferry_conn *t, int *preexisting, ferry_err
                 e->side = SIDE_TARGET;
                 continue;
             }
+            free(stmt);
+            if (status) break;
         } else {
             strbuf_adds(&sql, s->sql);
         }
-        if (drv_begin(t, e) || drv_exec(t, strbuf_cstr(&sql), e) ||
-            state_mark_step(t, rc->job_id, s->id, e) || drv_commit(t, e)) {
-            drv_rollback(t);
+        if (step_exec(rc, t, s, strbuf_cstr(&sql), e)) {
             ferry_err_prefix(e, "creating table %s: ", tb->qname);
             status = -1;
             break;
@@ -340,14 +401,16 @@ int copy_command(const ferry_options *o)
         int ncreated = 0;
         if (state_delete_job(dst, job_id, &created, &ncreated, &e)) goto fail;
         for (int i = 0; i < ncreated && exit_code == EXIT_OK; i++) {
-            strbuf sql = STRBUF_INIT;
-            strbuf_adds(&sql, "DROP TABLE IF EXISTS ");
-            pg_quote_ident(&sql, s.plan.schema);
-            strbuf_addc(&sql, '.');
-            pg_quote_ident(&sql, created[i]);
-            strbuf_adds(&sql, " CASCADE");
-            if (drv_exec(dst, strbuf_cstr(&sql), &e)) exit_code = -1;
-            strbuf_free(&sql);
+            strbuf q = STRBUF_INIT;
+            s.dst->qualify(&q, s.plan.schema, created[i]);
+            int ex = state_table_exists(dst, s.plan.schema, created[i], &e);
+            if (ex < 0) exit_code = -1;
+            if (ex > 0) {
+                char *sql = s.dst->drop_table_sql(strbuf_cstr(&q));
+                if (drv_exec(dst, sql, &e)) exit_code = -1;
+                free(sql);
+            }
+            strbuf_free(&q);
         }
         for (int i = 0; i < ncreated; i++) free(created[i]);
         free(created);
@@ -401,19 +464,29 @@ int copy_command(const ferry_options *o)
     }
     job_created = 1;
 
-    /* Writer connections: the main one plus jobs-1 more. */
+    /* Writer connections: the main one plus jobs-1 more (one for a target
+     * that takes one writer at a time, SQLite). */
     nconns = o->jobs > 0 ? o->jobs : 1;
+    if (dst->drv->single_writer) nconns = 1;
     conns = xcalloc((size_t)nconns, sizeof(ferry_conn *));
     conns[0] = dst;
     for (int i = 1; i < nconns; i++)
         if (!(conns[i] = driver_connect(&s.tu, SIDE_TARGET, &e))) goto fail;
+    for (int i = 0; i < nconns && o->copy_format; i++) {
+        if (!dst->drv->set_option) {
+            ferry_err_set(&e, FERRY_E_USAGE, "--copy-format applies to PostgreSQL targets only");
+            goto fail;
+        }
+        if (dst->drv->set_option(conns[i], "copy_format", o->copy_format, &e)) goto fail;
+    }
     rc.conns = conns;
     rc.nconns = nconns;
+    if (!o->schema_only && open_readers(&s, o, &rc, &e)) goto fail;
 
-    if (strcmp(s.plan.schema, "public") != 0) {
+    if (s.dst->has_schemas && s.plan.schema && strcmp(s.plan.schema, "public") != 0) {
         strbuf sql = STRBUF_INIT;
         strbuf_adds(&sql, "CREATE SCHEMA IF NOT EXISTS ");
-        pg_quote_ident(&sql, s.plan.schema);
+        s.dst->quote_ident(&sql, s.plan.schema);
         int r = drv_exec(dst, strbuf_cstr(&sql), &e);
         strbuf_free(&sql);
         if (r) goto fail;
@@ -509,6 +582,8 @@ report:
     }
     for (int i = 1; i < nconns; i++) drv_close(conns[i]);
     free(conns);
+    for (int i = 1; i < rc.nsrcs; i++) drv_close(rc.srcs[i]);
+    free(rc.srcs);
     drv_close(dst);
     if (rc.stats) for (int i = 0; i < s.plan.ntables; i++) free(rc.stats[i].notes);
     free(rc.stats);

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "run.h"
 #include "util.h"
+#include "types.h"
 
 #ifndef FERRY_VERSION
 #define FERRY_VERSION "0.1.0"
@@ -25,10 +26,11 @@ static const char *MAIN_HELP =
 "Usage:\n"
 "  ferry copy SOURCE TARGET [options]   copy schema and data (rerun to resume)\n"
 "  ferry plan SOURCE TARGET [options]   print the target DDL and type decisions; touch nothing\n"
+"  ferry types DIALECT                  print a type table: sqlite, postgresql, mysql\n"
 "  ferry help [COMMAND]                 this text, or a command's options\n"
 "  ferry --version\n"
 "\n"
-"This version copies SQLite into PostgreSQL.\n"
+"Engines: SQLite, PostgreSQL, MySQL/MariaDB, each as a source and as a target.\n"
 "\n"
 "SOURCE (SQLite): sqlite:///relative/app.db  sqlite:////abs/app.db  ./app.db (an existing file)\n"
 "                 (driver suffixes such as sqlite+aiosqlite:/// are accepted)\n"
@@ -68,6 +70,7 @@ static const char *COPY_HELP =
 "                            when rows were rejected)\n"
 "  --max-errors N            stop after more than N rejected rows (default: no limit)\n"
 "  --memory MB               memory for rows in flight (default 16)\n"
+"  --copy-format FMT         PostgreSQL targets: COPY in binary (default) or text\n"
 "  --quiet                   print nothing but errors\n"
 "\n"
 "Values that do not fit their column's type (text in an integer column, invalid UTF-8,\n"
@@ -159,7 +162,8 @@ static void free_options(ferry_options *o)
 enum {
     OPT_TABLES = 1000, OPT_EXCLUDE, OPT_SCHEMA, OPT_JOBS, OPT_CHUNK, OPT_IF_EXISTS,
     OPT_SCHEMA_ONLY, OPT_DATA_ONLY, OPT_RESTART, OPT_MAP, OPT_WIDEN, OPT_LOWER, OPT_PROGRESS,
-    OPT_REPORT, OPT_REJECTS, OPT_MAX_ERRORS, OPT_QUIET, OPT_JSON, OPT_HELP, OPT_MEMORY
+    OPT_REPORT, OPT_REJECTS, OPT_MAX_ERRORS, OPT_QUIET, OPT_JSON, OPT_HELP, OPT_MEMORY,
+    OPT_COPY_FORMAT
 };
 
 static int run_command(const command *cmd, int argc, char **argv)
@@ -182,6 +186,7 @@ static int run_command(const command *cmd, int argc, char **argv)
         {"rejects", required_argument, NULL, OPT_REJECTS},
         {"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
         {"memory", required_argument, NULL, OPT_MEMORY},
+        {"copy-format", required_argument, NULL, OPT_COPY_FORMAT},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, OPT_HELP},
@@ -222,6 +227,10 @@ static int run_command(const command *cmd, int argc, char **argv)
             else if (!strcmp(optarg, "truncate")) o.if_exists = IF_EXISTS_TRUNCATE;
             else if (!strcmp(optarg, "append")) o.if_exists = IF_EXISTS_APPEND;
             else { free_options(&o); return usage_error(cmd->name, "--if-exists must be one of fail, drop, truncate, append (not \"%s\")", optarg); }
+            break;
+        case OPT_COPY_FORMAT:
+            if (strcmp(optarg, "binary") && strcmp(optarg, "text")) { free_options(&o); return usage_error(cmd->name, "--copy-format must be binary or text (not \"%s\")", optarg); }
+            o.copy_format = optarg;
             break;
         case OPT_SCHEMA_ONLY: o.schema_only = 1; break;
         case OPT_DATA_ONLY: o.data_only = 1; break;
@@ -282,6 +291,22 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
         printf("ferry %s\n", FERRY_VERSION);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "types")) {
+        if (argc != 3) {
+            fprintf(stderr, "ferry: usage: ferry types sqlite|postgresql|mysql\n");
+            return EXIT_USAGE;
+        }
+        const type_map *m = type_map_builtin(argv[2]);
+        if (!m) {
+            fprintf(stderr, "ferry: no type table \"%s\"; choose sqlite, postgresql or mysql\n", argv[2]);
+            return EXIT_USAGE;
+        }
+        strbuf sb = STRBUF_INIT;
+        type_map_print(m, &sb);
+        fwrite(sb.buf, 1, sb.len, stdout);
+        strbuf_free(&sb);
         return EXIT_OK;
     }
     if (!strcmp(argv[1], "help")) {

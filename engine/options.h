@@ -28,7 +28,8 @@ typedef struct ferry_options {
     const char  *report_path;      /* --report */
     const char  *rejects_path;     /* --rejects, default ferry-rejects.ndjson */
     int64_t      max_errors;       /* --max-errors: stop after this many rejects; -1 = no limit */
-    size_t       memory_budget;    /* bytes of queued batches, default 32 MiB */
+    size_t       memory_budget;    /* bytes of queued batches, default 16 MiB */
+    const char  *copy_format;      /* --copy-format binary|text (PostgreSQL targets), NULL = driver's */
 } ferry_options;
 
 const char *if_exists_name(if_exists_policy p);

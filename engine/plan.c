@@ -11,8 +11,8 @@
 #include "plan.h"
 #include "convert.h"
 #include "sqlexpr.h"
+#include "../drivers/dialect.h"
 
-#define PG_MAX_IDENT 63
 
 /* plan_note_add — append a note built from fmt to arr (warnings/skipped). */
 static void plan_note_vadd(ferry_plan *p, plan_note **arr, int *n, int *cap,
@@ -77,25 +77,41 @@ static int table_selected(const ferry_options *o, const char *name)
     return in;
 }
 
+/* utf8_prefix_bytes — bytes of the longest prefix of s that has at most
+ * max_chars characters and max_bytes bytes (0 = no limit on that). */
+static size_t utf8_prefix_bytes(const char *s, size_t max_chars, size_t max_bytes)
+{
+    size_t bytes = 0, chars = 0;
+    while (s[bytes]) {
+        size_t n = 1;
+        while (((unsigned char)s[bytes + n] & 0xC0) == 0x80) n++;
+        if ((max_chars && chars + 1 > max_chars) || (max_bytes && bytes + n > max_bytes)) break;
+        bytes += n;
+        chars++;
+    }
+    return bytes;
+}
+
 /* target_name — the target spelling of a source identifier: exact (or folded
- * to lower case with --lower-case), and when longer than PostgreSQL's 63
- * bytes shortened deterministically: a prefix cut at a UTF-8 boundary plus
- * "_" and 8 hex digits of a hash of the full name, so two long names that
- * share a prefix never merge. The shortening is recorded as a warning. */
+ * to lower case with --lower-case), and when longer than the target allows
+ * (PostgreSQL 63 bytes, MySQL 64 characters) shortened deterministically: a
+ * prefix cut at a character boundary plus "_" and 8 hex digits of a hash of
+ * the full name, so two long names that share a prefix never merge. The
+ * shortening is recorded as a warning. */
 static char *target_name(ferry_plan *p, const char *src, const char *what)
 {
     char *name = arena_strdup(&p->mem, src);
     if (p->opts->lower_case)
         for (char *c = name; *c; c++) *c = (char)tolower((unsigned char)*c);
+    size_t max_b = (size_t)p->dst->max_ident_bytes, max_c = (size_t)p->dst->max_ident_chars;
     size_t len = strlen(name);
-    if (len <= PG_MAX_IDENT) return name;
-    size_t cut = PG_MAX_IDENT - 9;
-    while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80) cut--;
+    if (utf8_prefix_bytes(name, max_c, max_b) == len) return name;
+    size_t cut = utf8_prefix_bytes(name, max_c ? max_c - 9 : 0, max_b ? max_b - 9 : 0);
     uint32_t h = (uint32_t)fnv1a64(src, strlen(src), 0);
     char *short_name = arena_sprintf(&p->mem, "%.*s_%08x", (int)cut, name, h);
     plan_warn(p, "name", src, NULL,
-              "%s name is %zu bytes, over PostgreSQL's 63: shortened to \"%s\"",
-              what, len, short_name);
+              "%s name is longer than the target allows (%s): shortened to \"%s\"", what,
+              max_b ? "63 bytes" : "64 characters", short_name);
     return short_name;
 }
 
@@ -119,12 +135,14 @@ static int name_claim(ferry_plan *p, name_set *s, const char *name, const char *
     return 0;
 }
 
+/* QI/QL — quote an identifier / a literal for the target (p in scope). */
+#define QI(sb, name) p->dst->quote_ident((sb), (name))
+#define QL(sb, text) p->dst->quote_literal((sb), (text))
+
 static char *qualified(ferry_plan *p, const char *name)
 {
     strbuf sb = STRBUF_INIT;
-    pg_quote_ident(&sb, p->schema);
-    strbuf_addc(&sb, '.');
-    pg_quote_ident(&sb, name);
+    p->dst->qualify(&sb, p->schema, name);
     char *r = arena_strdup(&p->mem, strbuf_cstr(&sb));
     strbuf_free(&sb);
     return r;
@@ -135,7 +153,8 @@ static plan_step *plan_add_step(ferry_plan *p, step_kind kind, int table, const 
                                 int optional)
 {
     plan_step s = {kind, arena_strdup(&p->mem, id), table, arena_strdup(&p->mem, name),
-                   arena_strdup(&p->mem, sql), arena_strdup(&p->mem, src_text), optional, 0};
+                   arena_strdup(&p->mem, sql), arena_strdup(&p->mem, src_text), optional, 0,
+                   NULL, 0, 0};
     ARENA_PUSH(&p->mem, p->steps, p->nsteps, p->cap_steps, s);
     return &p->steps[p->nsteps - 1];
 }
@@ -177,7 +196,8 @@ static int plan_column_types(ferry_plan *p, plan_table *t, plan_column *c,
                              const type_map *src_map, const type_map *dst_map, ferry_err *e)
 {
     const char *lossy = NULL;
-    if (!c->widened &&
+    /* src_map NULL: keep the logical type already decided (widened, narrowed). */
+    if (src_map &&
         type_map_to_logical(src_map, t->src->name, c->src->name, c->src->native_type,
                             &c->lt, &c->rule) != 0)
         return ferry_err_set(e, FERRY_E_TYPE,
@@ -216,8 +236,27 @@ static int plan_columns(ferry_plan *p, plan_table *t, const type_map *src_map,
         if (name_claim(p, &cols, c->name, owner, e)) return -1;
         if (plan_column_types(p, t, c, src_map, dst_map, e)) return -1;
         c->notnull = c->src->notnull;
-        c->identity = st->rowid_alias == i && st->has_rowid &&
-                      (c->lt.kind == LT_INT64 || c->lt.kind == LT_INT32);
+        if (c->src->identity && c->lt.kind == LT_DECIMAL && c->lt.scale == 0) {
+            /* MySQL's bigint unsigned AUTO_INCREMENT ids: auto-assigned ids
+             * must stay integers to stay identity columns; an id above
+             * 2^63-1 does not fit and is rejected, never changed. */
+            c->lt.kind = LT_INT64;
+            c->lt.precision = c->lt.scale = -1;
+            if (plan_column_types(p, t, c, NULL, dst_map, e)) return -1;
+            plan_warn(p, "type", owner, NULL, "auto-increment id of type %s kept as a 64-bit "
+                      "integer (int64) so it stays an identity column; ids above "
+                      "9223372036854775807 would be rejected", c->src->native_type);
+        }
+        c->identity = (c->src->identity || (st->rowid_alias == i && st->has_rowid)) &&
+                      (c->lt.kind == LT_INT64 || c->lt.kind == LT_INT32 || c->lt.kind == LT_INT16);
+        /* SQLite and MySQL hand out values only for a keyed column: SQLite's
+         * INTEGER PRIMARY KEY, MySQL's AUTO_INCREMENT key. */
+        if (c->identity && p->dst->identity_needs_pk_in_create &&
+            !(st->npk == 1 && c->src->pk_position == 1)) {
+            c->identity = 0;
+            plan_warn(p, "column", owner, NULL, "auto-assigned values are not kept on %s: the "
+                      "column is not the table's single-column primary key", p->dst->name);
+        }
         if (c->src->generated)
             plan_warn(p, "column", owner, c->src->generated_expr,
                       "generated column copied as a plain column with its current values");
@@ -237,7 +276,8 @@ static void plan_defaults(ferry_plan *p, plan_table *t)
         strbuf_reset(&sb);
         char obj[300];
         snprintf(obj, sizeof obj, "%s.%s", t->src->name, c->src->name);
-        if (sqlexpr_translate_default(c->src->default_expr, &c->lt, &sb, &why) == 0)
+        if (sqlexpr_translate_default_ex((sql_dialect)p->src_sql, (sql_dialect)p->dst_sql,
+                                         c->src->default_expr, &c->lt, &sb, &why) == 0)
             c->default_sql = arena_strdup(&p->mem, strbuf_cstr(&sb));
         else
             plan_skip(p, "default", obj, c->src->default_expr,
@@ -269,24 +309,52 @@ static void plan_key(ferry_plan *p, plan_table *t)
     (void)p;
 }
 
-/* plan_create_sql — CREATE TABLE without keys, indexes or FKs (those come
- * after the data, faster and in parallel). */
-static char *plan_create_sql(ferry_plan *p, plan_table *t)
+/* plan_create_sql — CREATE TABLE with the columns and, where the target
+ * needs them there, the inlined key and constraint clauses; everything else
+ * (indexes, and keys where the target can add them later) comes after the
+ * data, faster and in parallel. */
+static char *plan_create_sql(ferry_plan *p, int ti)
 {
+    plan_table *t = &p->tables[ti];
     strbuf sb = STRBUF_INIT;
     strbuf_addf(&sb, "CREATE TABLE %s (", t->qname);
     for (int i = 0; i < t->ncols; i++) {
         plan_column *c = &t->cols[i];
         strbuf_adds(&sb, i ? ",\n    " : "\n    ");
-        pg_quote_ident(&sb, c->name);
+        QI(&sb, c->name);
         strbuf_addf(&sb, " %s", c->native);
-        if (c->identity) strbuf_adds(&sb, " GENERATED BY DEFAULT AS IDENTITY");
-        if (c->notnull && !c->identity) strbuf_adds(&sb, " NOT NULL");
+        if (c->notnull || c->identity) strbuf_adds(&sb, " NOT NULL");
+        if (c->identity) p->dst->identity_clause(&sb, t->src->autoincrement);
         if (c->default_sql) strbuf_addf(&sb, " DEFAULT %s", c->default_sql);
     }
-    strbuf_adds(&sb, "\n)");
+    for (int i = 0; i < p->nsteps; i++)
+        if (p->steps[i].inlined && p->steps[i].table == ti)
+            strbuf_addf(&sb, ",\n    %s", p->steps[i].sql);
+    strbuf_addf(&sb, "\n)%s", p->dst->create_table_suffix);
     char *r = arena_strdup(&p->mem, strbuf_cstr(&sb));
     strbuf_free(&sb);
+    return r;
+}
+
+/* undo_sql — for targets whose DDL commits by itself (MySQL): the statement
+ * that removes a step a killed run may have half done, so that redoing it
+ * cannot fail on "already exists". MySQL syntax: it is the only such target. */
+static char *undo_sql(ferry_plan *p, step_kind kind, const plan_table *t, const char *name)
+{
+    if (p->dst->transactional_ddl) return NULL;
+    strbuf q = STRBUF_INIT;
+    QI(&q, name);
+    char *r = NULL;
+    switch (kind) {
+    case STEP_TABLE:  r = arena_sprintf(&p->mem, "DROP TABLE IF EXISTS %s", t->qname); break;
+    case STEP_UNIQUE:
+    case STEP_INDEX:  r = arena_sprintf(&p->mem, "ALTER TABLE %s DROP INDEX %s", t->qname, q.buf); break;
+    case STEP_FK:     r = arena_sprintf(&p->mem, "ALTER TABLE %s DROP FOREIGN KEY %s", t->qname, q.buf); break;
+    case STEP_CHECK:  r = arena_sprintf(&p->mem, "ALTER TABLE %s DROP CONSTRAINT %s", t->qname, q.buf); break;
+    case STEP_PK:     r = arena_sprintf(&p->mem, "ALTER TABLE %s DROP PRIMARY KEY", t->qname); break;
+    default: break;
+    }
+    strbuf_free(&q);
     return r;
 }
 
@@ -310,18 +378,28 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
         char owner[300];
         snprintf(owner, sizeof owner, "the primary key of table \"%s\"", st->name);
         if ((rc = name_claim(p, rel, cname, owner, e))) goto out;
-        strbuf_addf(&sb, "ALTER TABLE %s ADD CONSTRAINT ", t->qname);
-        pg_quote_ident(&sb, cname);
-        strbuf_adds(&sb, " PRIMARY KEY (");
-        for (int pos = 1; pos <= st->npk; pos++)
-            for (int i = 0; i < t->ncols; i++)
-                if (st->cols[i].pk_position == pos) {
-                    if (pos > 1) strbuf_adds(&sb, ", ");
-                    pg_quote_ident(&sb, t->cols[i].name);
-                }
-        strbuf_addc(&sb, ')');
-        plan_add_step(p, STEP_PK, ti, arena_sprintf(&p->mem, "pk:%s", t->name), cname,
-                      strbuf_cstr(&sb), NULL, 0);
+        /* SQLite's identity column is its INTEGER PRIMARY KEY already. */
+        int in_column = 0;
+        for (int i = 0; i < t->ncols; i++)
+            if (t->cols[i].identity && p->dst->pk_in_create && !p->dst->alter_add_constraint)
+                in_column = 1;
+        if (!in_column) {
+            if (!p->dst->pk_in_create) strbuf_addf(&sb, "ALTER TABLE %s ADD ", t->qname);
+            strbuf_adds(&sb, "CONSTRAINT ");
+            QI(&sb, cname);
+            strbuf_adds(&sb, " PRIMARY KEY (");
+            for (int pos = 1; pos <= st->npk; pos++)
+                for (int i = 0; i < t->ncols; i++)
+                    if (st->cols[i].pk_position == pos) {
+                        if (pos > 1) strbuf_adds(&sb, ", ");
+                        QI(&sb, t->cols[i].name);
+                    }
+            strbuf_addc(&sb, ')');
+            plan_step *ps = plan_add_step(p, STEP_PK, ti, arena_sprintf(&p->mem, "pk:%s", t->name),
+                                          cname, strbuf_cstr(&sb), NULL, 0);
+            ps->inlined = p->dst->pk_in_create;
+            if (!ps->inlined) ps->undo_sql = undo_sql(p, STEP_PK, t, cname);
+        }
     }
 
     for (int x = 0; x < st->nindexes; x++) {
@@ -348,10 +426,16 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
             if (k) strbuf_adds(&cols, ", ");
             if (part->column) {
                 const char *tc = column_target(t, part->column);
-                pg_quote_ident(&cols, tc ? tc : part->column);
+                QI(&cols, tc ? tc : part->column);
             } else {
                 strbuf_reset(&ex);
-                if (sqlexpr_translate(part->expr, resolve_name, &rctx, &ex, &why) != 0) {
+                if (!p->dst->expression_indexes) {
+                    why = "the target has no expression indexes";
+                    ok = 0;
+                    break;
+                }
+                if (sqlexpr_translate_ex((sql_dialect)p->src_sql, (sql_dialect)p->dst_sql,
+                                         part->expr, resolve_name, &rctx, &ex, &why) != 0) {
                     ok = 0;
                     break;
                 }
@@ -359,16 +443,34 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
             }
             if (part->collation && strcasecmp(part->collation, "BINARY") != 0)
                 plan_warn(p, "index", ix->name, ix->sql,
-                          "collation %s of index column dropped: PostgreSQL has no such "
-                          "collation; comparisons in this index are case- and byte-exact",
-                          part->collation);
+                          "collation %s of index column dropped: %s has no such collation; "
+                          "comparisons in this index are case- and byte-exact",
+                          part->collation, p->dst->name);
+            if (ok && part->column && p->dst->index_names_per_table) {
+                /* MySQL cannot index a TEXT/BLOB column without a prefix
+                 * length, and a prefix would change what a unique index
+                 * enforces: not guessed. */
+                int ci = catalog_column_index(st, part->column);   /* cols follow st->cols */
+                if (ci >= 0 && (strstr(t->cols[ci].native, "text") || strstr(t->cols[ci].native, "blob"))) {
+                    why = "MySQL cannot index a TEXT/BLOB column without a prefix length "
+                          "(map the column to varchar(n) with --map to index it)";
+                    ok = 0;
+                }
+            }
             if (part->desc) strbuf_adds(&cols, " DESC");
         }
         char *where = NULL;
         if (ok && ix->where) {
             strbuf_reset(&ex);
-            if (sqlexpr_translate(ix->where, resolve_name, &rctx, &ex, &why) != 0) ok = 0;
-            else where = arena_strdup(&p->mem, strbuf_cstr(&ex));
+            if (!p->dst->partial_indexes) {
+                why = "the target has no partial indexes";
+                ok = 0;
+            } else if (sqlexpr_translate_ex((sql_dialect)p->src_sql, (sql_dialect)p->dst_sql,
+                                            ix->where, resolve_name, &rctx, &ex, &why) != 0) {
+                ok = 0;
+            } else {
+                where = arena_strdup(&p->mem, strbuf_cstr(&ex));
+            }
         }
         if (!ok) {
             plan_skip(p, "index", ix->name, ix->sql ? ix->sql : ix->name,
@@ -382,20 +484,22 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
         int plain_cols = 1;
         for (int k = 0; k < ix->nparts; k++)
             if (!ix->parts[k].column || ix->parts[k].desc) plain_cols = 0;
-        if (ix->is_constraint && plain_cols && !where) {
+        if (ix->is_constraint && plain_cols && !where && p->dst->alter_add_constraint) {
             strbuf_addf(&sb, "ALTER TABLE %s ADD CONSTRAINT ", t->qname);
-            pg_quote_ident(&sb, iname);
+            QI(&sb, iname);
             strbuf_addf(&sb, " UNIQUE (%s)", strbuf_cstr(&cols));
-            plan_add_step(p, STEP_UNIQUE, ti, arena_sprintf(&p->mem, "unique:%s", iname),
-                          iname, strbuf_cstr(&sb), ix->sql, 0);
+            plan_step *us = plan_add_step(p, STEP_UNIQUE, ti, arena_sprintf(&p->mem, "unique:%s", iname),
+                                          iname, strbuf_cstr(&sb), ix->sql, 0);
+            us->undo_sql = undo_sql(p, STEP_UNIQUE, t, iname);
         } else {
             strbuf_addf(&sb, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
-            pg_quote_ident(&sb, iname);
+            QI(&sb, iname);
             strbuf_addf(&sb, " ON %s (%s)", t->qname, strbuf_cstr(&cols));
             if (where) strbuf_addf(&sb, " WHERE %s", where);
             int has_expr = !plain_cols || where;
-            plan_add_step(p, STEP_INDEX, ti, arena_sprintf(&p->mem, "index:%s", iname), iname,
-                          strbuf_cstr(&sb), ix->sql, has_expr);
+            plan_step *is = plan_add_step(p, STEP_INDEX, ti, arena_sprintf(&p->mem, "index:%s", iname),
+                                          iname, strbuf_cstr(&sb), ix->sql, has_expr);
+            is->undo_sql = undo_sql(p, STEP_INDEX, t, iname);
         }
         strbuf_free(&cols);
     }
@@ -442,17 +546,18 @@ static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_er
             int clash = 0;
             for (int i = 0; i < cons->n; i++) if (!strcmp(cons->items[i].name, cname)) clash = 1;
             if (!clash) break;
-            cname = arena_sprintf(&p->mem, "%.*s%d", PG_MAX_IDENT - 3, cname, n);
+            cname = arena_sprintf(&p->mem, "%.*s%d", 60, cname, n);
         }
         if ((rc = name_claim(p, cons, cname, obj, e))) goto out;
         strbuf_reset(&sb);
-        strbuf_addf(&sb, "ALTER TABLE %s ADD CONSTRAINT ", t->qname);
-        pg_quote_ident(&sb, cname);
+        if (!p->dst->fk_in_create) strbuf_addf(&sb, "ALTER TABLE %s ADD ", t->qname);
+        strbuf_adds(&sb, "CONSTRAINT ");
+        QI(&sb, cname);
         strbuf_adds(&sb, " FOREIGN KEY (");
         for (int k = 0; k < fk->ncols; k++) {
             const char *tc = column_target(t, fk->cols[k]);
             if (k) strbuf_adds(&sb, ", ");
-            pg_quote_ident(&sb, tc ? tc : fk->cols[k]);
+            QI(&sb, tc ? tc : fk->cols[k]);
         }
         strbuf_addf(&sb, ") REFERENCES %s (", rt->qname);
         int nref = 0;
@@ -466,7 +571,7 @@ static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_er
             if (!rc_name) break;
             const char *tc = column_target(rt, rc_name);
             if (k) strbuf_adds(&sb, ", ");
-            pg_quote_ident(&sb, tc ? tc : rc_name);
+            QI(&sb, tc ? tc : rc_name);
             nref++;
         }
         if (nref != fk->ncols) {
@@ -479,9 +584,15 @@ static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_er
             strbuf_addf(&sb, " ON DELETE %s", fk->on_delete);
         if (fk->on_update && strcasecmp(fk->on_update, "NO ACTION") != 0)
             strbuf_addf(&sb, " ON UPDATE %s", fk->on_update);
-        if (fk->deferrable) strbuf_adds(&sb, " DEFERRABLE INITIALLY DEFERRED");
-        plan_add_step(p, STEP_FK, ti, arena_sprintf(&p->mem, "fk:%s:%s", t->name, cname), cname,
-                      strbuf_cstr(&sb), obj, 0);
+        if (fk->deferrable) {
+            if (p->dst->deferrable_fks) strbuf_adds(&sb, " DEFERRABLE INITIALLY DEFERRED");
+            else plan_warn(p, "fk", obj, NULL, "DEFERRABLE INITIALLY DEFERRED dropped: %s checks "
+                           "foreign keys at once", p->dst->name);
+        }
+        plan_step *fs = plan_add_step(p, STEP_FK, ti, arena_sprintf(&p->mem, "fk:%s:%s", t->name, cname),
+                                      cname, strbuf_cstr(&sb), obj, 0);
+        fs->inlined = p->dst->fk_in_create;
+        if (!fs->inlined) fs->undo_sql = undo_sql(p, STEP_FK, t, cname);
     }
 
     for (int c = 0; c < st->nchecks; c++) {
@@ -491,19 +602,23 @@ static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_er
         resolve_ctx rctx = {p, ti};
         char *cname = ck->name ? target_name(p, ck->name, "constraint")
                                : arena_sprintf(&p->mem, "%.*s_check%d", 50, t->name, c + 1);
-        if (sqlexpr_translate(ck->expr, resolve_name, &rctx, &ex, &why) != 0) {
+        if (sqlexpr_translate_ex((sql_dialect)p->src_sql, (sql_dialect)p->dst_sql, ck->expr,
+                                 resolve_name, &rctx, &ex, &why) != 0) {
             plan_skip(p, "check", arena_sprintf(&p->mem, "%s.%s", st->name, cname), ck->expr,
                       "CHECK constraint not created: %s", why ? why : "not translatable");
             strbuf_free(&ex);
             continue;
         }
         strbuf_reset(&sb);
-        strbuf_addf(&sb, "ALTER TABLE %s ADD CONSTRAINT ", t->qname);
-        pg_quote_ident(&sb, cname);
+        if (!p->dst->check_in_create) strbuf_addf(&sb, "ALTER TABLE %s ADD ", t->qname);
+        strbuf_adds(&sb, "CONSTRAINT ");
+        QI(&sb, cname);
         strbuf_addf(&sb, " CHECK (%s)", strbuf_cstr(&ex));
         strbuf_free(&ex);
-        plan_add_step(p, STEP_CHECK, ti, arena_sprintf(&p->mem, "check:%s:%s", t->name, cname),
-                      cname, strbuf_cstr(&sb), ck->expr, 1);
+        plan_step *cs = plan_add_step(p, STEP_CHECK, ti, arena_sprintf(&p->mem, "check:%s:%s", t->name, cname),
+                                      cname, strbuf_cstr(&sb), ck->expr, 1);
+        cs->inlined = p->dst->check_in_create;
+        if (!cs->inlined) cs->undo_sql = undo_sql(p, STEP_CHECK, t, cname);
     }
 out:
     strbuf_free(&sb);
@@ -511,33 +626,22 @@ out:
 }
 
 /* plan_sequence_steps — identity columns continue after the largest value
- * copied, so the app's next INSERT gets max+1. */
+ * copied (and after the source's high-water mark when it never reuses ids),
+ * so the app's next INSERT gets a fresh id. */
 static void plan_sequence_steps(ferry_plan *p, int ti)
 {
     plan_table *t = &p->tables[ti];
-    strbuf sb = STRBUF_INIT, qt = STRBUF_INIT;
     for (int i = 0; i < t->ncols; i++) {
         if (!t->cols[i].identity) continue;
-        strbuf_reset(&sb);
-        strbuf_reset(&qt);
-        pg_quote_literal(&qt, t->qname);
-        strbuf_adds(&sb, "SELECT setval(s, GREATEST(m, 1), m IS NOT NULL) FROM (SELECT "
-                         "pg_get_serial_sequence(");
-        strbuf_add(&sb, qt.buf, qt.len);
-        strbuf_adds(&sb, ", ");
-        pg_quote_literal(&sb, t->cols[i].name);
-        /* AUTOINCREMENT never reuses an id, even a deleted one: start
-         * after the larger of max(id) and SQLite's high-water mark. */
-        strbuf_adds(&sb, ") AS s, (SELECT NULLIF(GREATEST(max(");
-        pg_quote_ident(&sb, t->cols[i].name);
-        strbuf_addf(&sb, "), %lld), 0) FROM %s) AS m) x WHERE s IS NOT NULL",
-                    (long long)(t->src->autoincrement ? t->src->autoinc_seq : 0), t->qname);
+        int64_t floor = t->src->autoincrement ? t->src->autoinc_seq : 0;
+        char *sql = p->dst->sequence_sql(t->qname, p->schema, t->name, t->cols[i].name, floor,
+                                         t->src->autoincrement);
+        if (!sql) continue;
         plan_add_step(p, STEP_SEQUENCE, ti,
                       arena_sprintf(&p->mem, "sequence:%s:%s", t->name, t->cols[i].name),
-                      t->cols[i].name, strbuf_cstr(&sb), NULL, 0);
+                      t->cols[i].name, sql, NULL, 0);
+        free(sql);
     }
-    strbuf_free(&sb);
-    strbuf_free(&qt);
 }
 
 /* plan_view_steps — views whose SQL translates; PostgreSQL decides in the
@@ -553,7 +657,8 @@ static int plan_view_steps(ferry_plan *p, name_set *rel, ferry_err *e)
         resolve_ctx rctx = {p, -1};
         strbuf_reset(&ex);
         if (!vw->select_sql ||
-            sqlexpr_translate(vw->select_sql, resolve_name, &rctx, &ex, &why) != 0) {
+            sqlexpr_translate_ex((sql_dialect)p->src_sql, (sql_dialect)p->dst_sql, vw->select_sql,
+                                 resolve_name, &rctx, &ex, &why) != 0) {
             plan_skip(p, "view", vw->name, vw->sql, "view not created: %s",
                       why ? why : "definition not understood");
             continue;
@@ -564,8 +669,10 @@ static int plan_view_steps(ferry_plan *p, name_set *rel, ferry_err *e)
         if (name_claim(p, rel, vname, owner, e)) { strbuf_free(&sb); strbuf_free(&ex); return -1; }
         strbuf_reset(&sb);
         strbuf_addf(&sb, "CREATE VIEW %s AS %s", qualified(p, vname), strbuf_cstr(&ex));
-        plan_add_step(p, STEP_VIEW, -1, arena_sprintf(&p->mem, "view:%s", vname), vname,
-                      strbuf_cstr(&sb), vw->sql, 1);
+        plan_step *vs = plan_add_step(p, STEP_VIEW, -1, arena_sprintf(&p->mem, "view:%s", vname),
+                                      vname, strbuf_cstr(&sb), vw->sql, 1);
+        if (!p->dst->transactional_ddl)
+            vs->undo_sql = arena_sprintf(&p->mem, "DROP VIEW IF EXISTS %s", qualified(p, vname));
     }
     strbuf_free(&sb);
     strbuf_free(&ex);
@@ -628,13 +735,17 @@ static int plan_widen_scan(ferry_plan *p, plan_table *t, ferry_conn *src,
 }
 
 int plan_build(ferry_plan *p, const ferry_catalog *cat, const ferry_options *opts,
-               const type_map *src_map, const type_map *dst_map, ferry_conn *src,
-               ferry_err *e)
+               const type_map *src_map, const type_map *dst_map, const ferry_dialect *dst,
+               int src_sql, int dst_sql, ferry_conn *src, ferry_err *e)
 {
     name_set rel = {0}, cons = {0};
     p->cat = cat;
     p->opts = opts;
-    p->schema = arena_strdup(&p->mem, opts->target_schema ? opts->target_schema : "public");
+    p->dst = dst;
+    p->src_sql = src_sql;
+    p->dst_sql = dst_sql;
+    p->schema = opts->target_schema ? arena_strdup(&p->mem, opts->target_schema)
+              : dst->has_schemas ? arena_strdup(&p->mem, "public") : NULL;
     p->tables = arena_alloc(&p->mem, sizeof(plan_table) * (size_t)(cat->ntables + 1));
 
     for (int i = 0; i < cat->ntables; i++) {
@@ -661,13 +772,21 @@ int plan_build(ferry_plan *p, const ferry_catalog *cat, const ferry_options *opt
                 plan_warn(p, "type", arena_sprintf(&p->mem, "%s.%s", t->src->name, t->cols[c].src->name),
                           NULL, "lossy type mapping: %s", t->cols[c].lossy);
         plan_defaults(p, t);
-        plan_add_step(p, STEP_TABLE, i, arena_sprintf(&p->mem, "table:%s", t->name), t->name,
-                      plan_create_sql(p, t), t->src->sql, 0);
+        /* The CREATE TABLE text is written below, once the clauses some
+         * targets need inside it (keys, foreign keys, checks) are known. */
+        plan_step *ts = plan_add_step(p, STEP_TABLE, i, arena_sprintf(&p->mem, "table:%s", t->name),
+                                      t->name, "", t->src->sql, 0);
+        ts->undo_sql = undo_sql(p, STEP_TABLE, t, t->name);
     }
     for (int i = 0; i < p->ntables; i++)
         if (plan_index_steps(p, i, &rel, e)) return -1;
     for (int i = 0; i < p->ntables; i++)
         if (plan_constraint_steps(p, i, &cons, e)) return -1;
+    for (int i = 0; i < p->nsteps; i++)
+        if (p->steps[i].kind == STEP_TABLE)
+            p->steps[i].sql = plan_create_sql(p, p->steps[i].table);
+    for (int i = 0; i < p->nsteps; i++)
+        if (p->steps[i].inlined) p->steps[i].done = 1;     /* created with its table */
     for (int i = 0; i < p->ntables; i++)
         plan_sequence_steps(p, i);
     if (plan_view_steps(p, &rel, e)) return -1;

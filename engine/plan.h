@@ -55,6 +55,10 @@ typedef struct plan_step {
     char  *src_text;    /* source definition, for the report */
     int    optional;    /* on failure: skipped with a warning instead of failing the job */
     int    done;        /* recorded by an earlier run */
+    char  *undo_sql;    /* targets whose DDL is not transactional: what removes a
+                         * half-done step before it is redone (NULL if nothing) */
+    int    begun;       /* a run started it and may have died before recording it */
+    int    inlined;     /* part of its table's CREATE TABLE (sql is the clause) */
 } plan_step;
 
 typedef struct plan_table {
@@ -79,6 +83,8 @@ typedef struct plan_note {
 
 typedef struct ferry_plan {
     arena          mem;
+    const struct ferry_dialect *dst;   /* the target's SQL forms */
+    int            src_sql, dst_sql;   /* sql_dialect of source and target (sqlexpr.h) */
     const ferry_catalog *cat;
     const ferry_options *opts;
     char          *schema;        /* target schema */
@@ -96,11 +102,13 @@ typedef struct ferry_plan {
 } ferry_plan;
 
 /* plan_build — decide names, types, defaults, DDL and steps for the tables
- * of cat selected by opts. src is the source connection (used by --widen to
+ * of cat selected by opts, in the target's dialect dst (src_sql/dst_sql:
+ * the sql_dialect values of sqlexpr.h, for translating expressions). src is the source connection (used by --widen to
  * scan values). Returns 0, or -1 with e set (e.g. a name collision or a
  * type no rule maps). */
 int  plan_build(ferry_plan *p, const ferry_catalog *cat, const ferry_options *opts,
                 const type_map *src_map, const type_map *dst_map,
+                const struct ferry_dialect *dst, int src_sql, int dst_sql,
                 ferry_conn *src, ferry_err *e);
 /* plan_chunks — compute chunk boundaries from the source (key ranges of
  * about opts->chunk_rows rows; whole tables when keyless). */

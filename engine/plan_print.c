@@ -4,6 +4,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "plan.h"
+#include "../drivers/dialect.h"
 
 static void print_notes(strbuf *out, const char *title, const plan_note *n, int count)
 {
@@ -25,7 +26,8 @@ static void print_notes(strbuf *out, const char *title, const plan_note *n, int 
 
 void plan_print_sql(const ferry_plan *p, strbuf *out)
 {
-    strbuf_addf(out, "-- ferry plan: %d table(s) into schema \"%s\"\n", p->ntables, p->schema);
+    strbuf_addf(out, "-- ferry plan: %d table(s) into %s%s%s\n", p->ntables, p->dst->name,
+                p->schema ? ", schema " : "", p->schema ? p->schema : "");
     strbuf_adds(out, "-- Type decisions (source type -> logical -> target type, rule):\n");
     for (int i = 0; i < p->ntables; i++) {
         const plan_table *t = &p->tables[i];
@@ -40,7 +42,8 @@ void plan_print_sql(const ferry_plan *p, strbuf *out)
                         col->lossy ? col->lossy : "");
         }
     }
-    strbuf_addf(out, "\nCREATE SCHEMA IF NOT EXISTS \"%s\";\n", p->schema);
+    if (p->dst->has_schemas && p->schema)
+        strbuf_addf(out, "\nCREATE SCHEMA IF NOT EXISTS \"%s\";\n", p->schema);
     static const step_kind order[] = {STEP_TABLE, STEP_PK, STEP_UNIQUE, STEP_INDEX, STEP_FK,
                                       STEP_CHECK, STEP_SEQUENCE, STEP_VIEW};
     static const char *phase[] = {"tables (before the data)", "primary keys (after the data)",
@@ -49,7 +52,7 @@ void plan_print_sql(const ferry_plan *p, strbuf *out)
     for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
         int any = 0;
         for (int i = 0; i < p->nsteps; i++) {
-            if (p->steps[i].kind != order[k]) continue;
+            if (p->steps[i].kind != order[k] || p->steps[i].inlined) continue;
             if (!any) strbuf_addf(out, "\n-- %s\n", phase[k]);
             any = 1;
             strbuf_addf(out, "%s;\n", p->steps[i].sql);
@@ -83,7 +86,9 @@ cJSON *plan_to_json(const ferry_plan *p)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "schema_version", 1);
-    cJSON_AddStringToObject(root, "target_schema", p->schema);
+    if (p->schema) cJSON_AddStringToObject(root, "target_schema", p->schema);
+    else cJSON_AddNullToObject(root, "target_schema");
+    cJSON_AddStringToObject(root, "target_dialect", p->dst->name);
     cJSON *tables = cJSON_AddArrayToObject(root, "tables");
     for (int i = 0; i < p->ntables; i++) {
         const plan_table *t = &p->tables[i];

@@ -65,6 +65,10 @@ int pipeline_run(run_ctx *rc);
 int steps_run(run_ctx *rc, ferry_conn **conns, int nconns, const step_kind *kinds, int nkinds,
               const char *phase);
 
+/* step_exec — run sql (a step's DDL, or what --if-exists made of it) with
+ * the step's checkpoint, as atomically as the target allows. */
+int step_exec(run_ctx *rc, ferry_conn *c, plan_step *s, const char *sql, ferry_err *e);
+
 /* report_build — the final JSON report of the run (caller frees with cJSON_Delete). */
 struct cJSON *report_build(run_ctx *rc, const char *status, const char *source_display,
                            const char *target_display);

@@ -1,19 +1,27 @@
-/* sqlexpr.c — translating SQLite expressions and SELECT statements (CHECK
+/* sqlexpr.c — translating expressions and SELECT statements (CHECK
  * expressions, partial-index predicates, index expressions, view SELECTs)
- * into PostgreSQL SQL, token by token, and quoting for PostgreSQL; what has
- * no faithful PostgreSQL equivalent is refused with a one-line reason. The
- * tokenizer is in sqlexpr_lex.c, literal values in sqlexpr_literal.c, the
- * keywords and functions in sqlexpr_words.c, column defaults in
- * sqlexpr_default.c.
+ * between SQLite, PostgreSQL and MySQL/MariaDB, token by token, and
+ * quoting for each of them; what has no faithful equivalent in the target
+ * is refused with a one-line reason. The tokenizers are in sqlexpr_lex.c,
+ * literal values in sqlexpr_literal.c, keywords, CAST types and operator
+ * precedence in sqlexpr_words.c, the function table in sqlexpr_funcs.c,
+ * the operator rewrites (LIKE, IS, ||, ::, <=>, ...) in sqlexpr_ops.c,
+ * column defaults in sqlexpr_default.c.
  *
  * DESIGN
- * General expressions (sqlexpr_translate) are re-emitted token by token,
- * recursively per parenthesised group: identifiers go through the caller's
- * resolver and are always double-quoted, keywords are upper-cased, a few
- * functions and operators are rewritten, SQLite-only ones refused. Output
- * keeps one space where the input had whitespace or a comment. PostgreSQL
- * stays the final judge of what is emitted (the caller reports a failing
- * object as skipped).
+ * An expression is re-emitted token by token, recursively per
+ * parenthesised group: identifiers go through the caller's resolver and
+ * are always quoted for the target, keywords are upper-cased, literals are
+ * re-written in the target's syntax, function calls go through the
+ * mapping table, and the operators whose spelling or meaning differs are
+ * rewritten; a few rewrites need the extent of an operand (a || b becomes
+ * concat(a, b) on MySQL): the right one is found by scanning ahead with
+ * the source's precedence, the left one, already written, by scanning back
+ * and inserting before its recorded output position (mark[]). Output keeps
+ * one space where the input had whitespace or a comment. A same-dialect
+ * pair goes through the same walk with every rewrite off: only the names
+ * change. The target engine stays the final judge of what is emitted (the
+ * caller reports a failing object as skipped).
  *
  * Reasons (*why) point to a thread-local buffer valid until the next call
  * into this module on the same thread. Everything here is thread-safe. */
@@ -24,6 +32,17 @@
 #include <string.h>
 
 #include "sqlexpr_internal.h"
+
+/* sqlexpr_dialect_name — "SQLite", "PostgreSQL", "MySQL". */
+const char *sqlexpr_dialect_name(sql_dialect d)
+{
+    switch (d) {
+    case SQL_SQLITE:     return "SQLite";
+    case SQL_POSTGRESQL: return "PostgreSQL";
+    case SQL_MYSQL:      return "MySQL";
+    }
+    return "?";
+}
 
 /* ---------------------------------------------------------------- quoting */
 
@@ -55,23 +74,51 @@ void pg_quote_literal(strbuf *out, const char *s)
     quote_doubled(out, s, '\'');
 }
 
+/* sqlexpr_quote_ident — "x" for PostgreSQL and SQLite, `x` for MySQL. */
+void sqlexpr_quote_ident(sql_dialect d, strbuf *out, const char *name)
+{
+    quote_doubled(out, name, d == SQL_MYSQL ? '`' : '"');
+}
+
+/* sqlexpr_quote_literal — '...' with ' doubled; for MySQL a text holding
+ * a backslash becomes concat('a', char(92 using utf8mb4), 'b'), which
+ * reads the same with or without NO_BACKSLASH_ESCAPES (see sqlexpr.h). */
+void sqlexpr_quote_literal(sql_dialect d, strbuf *out, const char *text)
+{
+    const char *s = text ? text : "";
+    if (d != SQL_MYSQL || !strchr(s, '\\')) {
+        quote_doubled(out, s, '\'');
+        return;
+    }
+    strbuf_adds(out, "concat(");
+    int first = 1;
+    while (*s) {
+        if (!first) strbuf_adds(out, ", ");
+        first = 0;
+        if (*s == '\\') {
+            strbuf_adds(out, "char(92 using utf8mb4)");
+            s++;
+            continue;
+        }
+        const char *e = strchr(s, '\\');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        char *piece = xstrndup(s, n);
+        quote_doubled(out, piece, '\'');
+        free(piece);
+        s += n;
+    }
+    strbuf_addc(out, ')');
+}
+
 /* -------------------------------------------------- general expressions */
 
-/* word_is — t is the bare word U (any case). */
-static int word_is(const tok *t, const char *U)
-{
-    return t->kind == TK_WORD && sqlexpr_casecmp(t->val, U) == 0;
-}
+/* word_is, op_is — short names for the token tests. */
+#define word_is sqlexpr_word_is
+#define op_is   sqlexpr_tok_op
 
-/* op_is — t is the operator op. */
-static int op_is(const tok *t, const char *op)
-{
-    return t->kind == TK_OP && strcmp(t->val, op) == 0;
-}
-
-/* ends_operand — an expression can end with t (so "t NOT NULL" is the
- * postfix test and "t LIKE (" the operator). */
-static int ends_operand(const tok *t)
+/* sqlexpr_ends_operand — an expression can end with t (so "t NOT NULL" is
+ * the postfix test and "t LIKE (" the operator). */
+int sqlexpr_ends_operand(sql_dialect d, const tok *t)
 {
     char U[24];
     switch (t->kind) {
@@ -80,9 +127,12 @@ static int ends_operand(const tok *t)
     case TK_WORD:
         if (sqlexpr_case(U, sizeof U, t->val, 1) != 0) return 1;
         if (!strcmp(U, "NULL") || !strcmp(U, "TRUE") || !strcmp(U, "FALSE") ||
-            !strcmp(U, "END") || !strncmp(U, "CURRENT_", 8))
+            !strcmp(U, "END") || !strncmp(U, "CURRENT_", 8) || !strncmp(U, "LOCALTIME", 9) ||
+            !strncmp(U, "UTC_", 4))
             return 1;
-        return !sqlexpr_is_keyword(U);
+        return !sqlexpr_is_keyword(d, U);
+    case TK_OP:
+        return !strcmp(t->val, "]");
     default:
         return 0;
     }
@@ -90,25 +140,15 @@ static int ends_operand(const tok *t)
 
 typedef enum role { R_IDENT, R_KEYWORD, R_FUNCTION } role;
 
-enum { XL_WINDOW = 1 };     /* inside OVER (...) or a WINDOW definition */
-
-/* Translation state for one sqlexpr_translate call. */
-typedef struct xl {
-    const toklist *tl;
-    name_resolver  resolve;
-    void          *ctx;
-    strbuf        *out;
-    int            sep;         /* before the next piece: 0 as the token says, 1 a space, -1 none */
-    char         **names;       /* spellings chosen for names the resolver did not know */
-    int            nnames, cnames;
-    const char   **why;
-} xl;
-
-/* Per-level state of xl_range. */
-typedef struct xl_level {
-    int in_with;      /* between WITH and its SELECT: name(cols) is not a call */
-    int in_window;    /* after WINDOW: AS (...) is a window definition */
-} xl_level;
+/* Hard keywords that are function names before '(' (MySQL's left(),
+ * mod(), ...). */
+static int keyword_call(const char *U)
+{
+    static const char *const calls[] = {"REPLACE", "LEFT", "RIGHT", "MOD", "INSERT", "CHAR"};
+    for (size_t k = 0; k < sizeof calls / sizeof calls[0]; k++)
+        if (!strcmp(U, calls[k])) return 1;
+    return 0;
+}
 
 /* word_role — what the bare word at i is: keyword, function name (a word
  * before '('), or identifier. Window and CTE words are keywords only in
@@ -121,12 +161,12 @@ static role word_role(const xl *x, int i, int lo, int hi, int flags, const xl_le
     if (prev && prev->kind == TK_DOT) return R_IDENT;
     if (sqlexpr_case(U, sizeof U, t[i].val, 1) != 0)
         return next && next->kind == TK_LPAREN && !lv->in_with ? R_FUNCTION : R_IDENT;
-    int hard = sqlexpr_is_keyword(U);
+    int hard = sqlexpr_is_keyword(x->from, U);
     int after_call = prev && prev->kind == TK_RPAREN;
     if (next && next->kind == TK_LPAREN) {
-        if (!strcmp(U, "REPLACE")) return R_FUNCTION;
+        if (keyword_call(U) && (x->from != SQL_SQLITE || !strcmp(U, "REPLACE"))) return R_FUNCTION;
         if (!strcmp(U, "LIKE") || !strcmp(U, "GLOB") || !strcmp(U, "REGEXP") || !strcmp(U, "MATCH"))
-            return prev && ends_operand(prev) ? R_KEYWORD : R_FUNCTION;
+            return prev && sqlexpr_ends_operand(x->from, prev) ? R_KEYWORD : R_FUNCTION;
         if (hard) return R_KEYWORD;
         if ((!strcmp(U, "OVER") || !strcmp(U, "FILTER")) && after_call) return R_KEYWORD;
         if (lv->in_with) return !strcmp(U, "MATERIALIZED") ? R_KEYWORD : R_IDENT;
@@ -140,6 +180,17 @@ static role word_role(const xl *x, int i, int lo, int hi, int flags, const xl_le
     if ((!strcmp(U, "FIRST") || !strcmp(U, "LAST")) && prev && word_is(prev, "NULLS"))
         return R_KEYWORD;
     if (!strcmp(U, "MATERIALIZED") && lv->in_with) return R_KEYWORD;
+    if (x->from == SQL_POSTGRESQL) {
+        /* x AT TIME ZONE 'UTC' */
+        if (!strcmp(U, "AT") && next && word_is(next, "TIME") && i + 2 < hi && word_is(&t[i + 2], "ZONE"))
+            return R_KEYWORD;
+        if (!strcmp(U, "TIME") && prev && word_is(prev, "AT") && next && word_is(next, "ZONE"))
+            return R_KEYWORD;
+        if (!strcmp(U, "ZONE") && prev && word_is(prev, "TIME") && i >= lo + 2 && word_is(&t[i - 2], "AT"))
+            return R_KEYWORD;
+        if ((!strcmp(U, "ROWS") || !strcmp(U, "ROW")) && prev && prev->kind == TK_NUMBER)
+            return R_KEYWORD;
+    }
     if (flags & XL_WINDOW) {
         if ((!strcmp(U, "ROWS") || !strcmp(U, "RANGE") || !strcmp(U, "GROUPS")) && next &&
             (next->kind == TK_NUMBER || word_is(next, "BETWEEN") || word_is(next, "UNBOUNDED") ||
@@ -159,10 +210,10 @@ static int is_opchar(char c)
     return c && strchr("+-*/<>=~!@#%^&|`?", c) != NULL;
 }
 
-/* xl_put — append s, preceded by one space when the token had whitespace
- * before it (or x->sep asks for one). Two operators are always separated:
- * PostgreSQL would read "%-" or "||-" as one operator. */
-static void xl_put(xl *x, int space, const char *s)
+/* sqlexpr_xl_put — append s, preceded by one space when the token had
+ * whitespace before it (or x->sep asks for one). Two operators are always
+ * separated: PostgreSQL would read "%-" or "||-" as one operator. */
+void sqlexpr_xl_put(xl *x, int space, const char *s)
 {
     strbuf *o = x->out;
     if (!*s) return;
@@ -174,14 +225,23 @@ static void xl_put(xl *x, int space, const char *s)
     x->sep = 0;
     strbuf_adds(o, s);
 }
+#define xl_put sqlexpr_xl_put
+
+/* sqlexpr_target — the target's display name, for reasons. */
+const char *sqlexpr_target(const xl *x)
+{
+    return sqlexpr_dialect_name(x->to);
+}
 
 /* xl_spelling — the one spelling used for a name the resolver does not
  * know: the first one met, so that "FROM Artist A ... a.Name" keeps working
- * once quoted (SQLite folds case, quoted PostgreSQL names do not). */
+ * once quoted (SQLite and MySQL fold case, quoted names do not). */
 static const char *xl_spelling(xl *x, const char *name)
 {
     for (int i = 0; i < x->nnames; i++)
-        if (sqlexpr_casecmp(x->names[i], name) == 0) return x->names[i];
+        if (x->from == SQL_POSTGRESQL ? strcmp(x->names[i], name) == 0
+                                      : sqlexpr_casecmp(x->names[i], name) == 0)
+            return x->names[i];
     if (x->nnames == x->cnames) {
         x->cnames = x->cnames ? x->cnames * 2 : 8;
         x->names = xrealloc(x->names, (size_t)x->cnames * sizeof *x->names);
@@ -189,29 +249,52 @@ static const char *xl_spelling(xl *x, const char *name)
     return x->names[x->nnames++] = xstrdup(name);
 }
 
-/* xl_ident — append name resolved and quoted into q. */
-static int xl_ident(xl *x, const char *name, strbuf *q)
+/* xl_ident — append the name of token k, resolved and quoted for the
+ * target, into q. Bare PostgreSQL names are folded to lower case first. */
+static int xl_ident(xl *x, const tok *k, strbuf *q)
 {
+    char low[256];
+    const char *name = k->val;
+    if (x->from == SQL_POSTGRESQL && k->kind == TK_WORD && strlen(name) < sizeof low) {
+        sqlexpr_case(low, sizeof low, name, 0);
+        name = low;
+    }
     const char *target = x->resolve ? x->resolve(x->ctx, name) : NULL;
     if (!target) {
-        if (!sqlexpr_casecmp(name, "rowid") || !sqlexpr_casecmp(name, "_rowid_") ||
-            !sqlexpr_casecmp(name, "oid")) {
+        if (x->from == SQL_SQLITE && !x->same &&
+            (!sqlexpr_casecmp(name, "rowid") || !sqlexpr_casecmp(name, "_rowid_") ||
+             !sqlexpr_casecmp(name, "oid"))) {
             char cb[40];
-            return sqlexpr_refuse(x->why, "%s has no PostgreSQL equivalent",
-                                  sqlexpr_clip(cb, sizeof cb, name));
+            return sqlexpr_refuse(x->why, "%s has no %s equivalent",
+                                  sqlexpr_clip(cb, sizeof cb, name), sqlexpr_target(x));
         }
         target = xl_spelling(x, name);
     }
-    pg_quote_ident(q, target);
+    sqlexpr_quote_ident(x->to, q, target);
     return 0;
 }
 
-static int xl_range(xl *x, int lo, int hi, int flags);
+/* mysql_db_name — name is the first part of a three-part name somewhere
+ * in the statement (db.table.column): a database name. */
+static int mysql_db_name(const xl *x, const char *name)
+{
+    const tok *t = x->tl->v;
+    for (int j = 0; j + 4 < x->tl->n; j++)
+        if ((t[j].kind == TK_WORD || t[j].kind == TK_QUOTED) && t[j + 1].kind == TK_DOT &&
+            (t[j + 2].kind == TK_WORD || t[j + 2].kind == TK_QUOTED) && t[j + 3].kind == TK_DOT &&
+            (t[j + 4].kind == TK_WORD || t[j + 4].kind == TK_QUOTED) &&
+            (j == 0 || t[j - 1].kind != TK_DOT) && sqlexpr_casecmp(t[j].val, name) == 0)
+            return 1;
+    return 0;
+}
 
 /* xl_name — an identifier or a dotted chain (schema.table.column, t.*) at
- * i; each part goes through the resolver. A leading "main." or "temp."
- * (SQLite's schema names) is dropped: always in a three-part name, in a
- * two-part one when no table of that name is known. */
+ * i; each part goes through the resolver. A leading SQLite schema name
+ * ("main.", "temp.") is dropped: always in a three-part name, in a
+ * two-part one when no table of that name is known; so is the database
+ * name of a MySQL three-part name (db.table.column, as
+ * VIEWS.VIEW_DEFINITION writes them), and of db.table after FROM, JOIN,
+ * '(' or ',' when db is such a database name. */
 static int xl_name(xl *x, int i, int hi, int *next)
 {
     const tok *t = x->tl->v;
@@ -222,9 +305,16 @@ static int xl_name(xl *x, int i, int hi, int *next)
         if (op_is(&t[end - 1], "*")) break;
     }
     int first = i;
-    if (end - i >= 3 &&
+    if (x->from == SQL_SQLITE && end - i >= 3 &&
         (!sqlexpr_casecmp(t[i].val, "main") || !sqlexpr_casecmp(t[i].val, "temp")) &&
         (end - i >= 5 || !x->resolve || !x->resolve(x->ctx, t[i].val)))
+        first = i + 2;
+    if (x->from == SQL_MYSQL && end - i >= 5 && !op_is(&t[end - 1], "*"))
+        first = i + 2;
+    if (x->from == SQL_MYSQL && end - i == 3 && !op_is(&t[end - 1], "*") && i > 0 &&
+        (word_is(&t[i - 1], "FROM") || word_is(&t[i - 1], "JOIN") || t[i - 1].kind == TK_LPAREN ||
+         t[i - 1].kind == TK_COMMA) &&
+        mysql_db_name(x, t[i].val))
         first = i + 2;
     strbuf q = STRBUF_INIT;
     int rc = 0;
@@ -232,7 +322,7 @@ static int xl_name(xl *x, int i, int hi, int *next)
         if (p > first) xl_put(x, t[p - 1].space, ".");
         strbuf_reset(&q);
         if (op_is(&t[p], "*")) strbuf_addc(&q, '*');
-        else if ((rc = xl_ident(x, t[p].val, &q)) != 0) break;
+        else if ((rc = xl_ident(x, &t[p], &q)) != 0) break;
         xl_put(x, p == first ? t[i].space : t[p].space, strbuf_cstr(&q));
     }
     strbuf_free(&q);
@@ -251,276 +341,321 @@ static int find_top(const xl *x, int lo, int hi, int (*pred)(const tok *))
     return -1;
 }
 
-/* is_comma, is_order — predicates for find_top. */
+/* is_comma, is_limit — predicates for find_top. */
 static int is_comma(const tok *t) { return t->kind == TK_COMMA; }
-static int is_order(const tok *t) { return word_is(t, "ORDER"); }
+static int is_limit(const tok *t) { return word_is(t, "LIMIT"); }
 
-/* is_simple — [lo, hi) is one operand that needs no parentheses before
- * "::text": a literal, a name or a dotted name. */
-static int is_simple(const xl *x, int lo, int hi)
-{
-    const tok *t = x->tl->v;
-    if (hi - lo == 1 && (t[lo].kind == TK_STRING || t[lo].kind == TK_NUMBER)) return 1;
-    for (int j = lo; j < hi; j++) {
-        int name = t[j].kind == TK_QUOTED || (t[j].kind == TK_WORD && !word_is(&t[j], "DISTINCT"));
-        if ((j - lo) % 2 == 0 ? !name : t[j].kind != TK_DOT) return 0;
-    }
-    return (hi - lo) % 2 == 1;
-}
-
-/* xl_sub — translate [lo, hi) with no space before its first token. */
-static int xl_sub(xl *x, int lo, int hi, int flags)
+/* sqlexpr_xl_sub — translate [lo, hi) with no space before its first
+ * token. */
+int sqlexpr_xl_sub(xl *x, int lo, int hi, int flags)
 {
     x->sep = -1;
-    return xl_range(x, lo, hi, flags);
+    return sqlexpr_xl_range(x, lo, hi, flags);
 }
+#define xl_sub sqlexpr_xl_sub
+#define xl_range sqlexpr_xl_range
 
-/* xl_function — a call name(args) at i; known functions are emitted or
- * rewritten, all others refused. */
-static int xl_function(xl *x, int i, int *next)
+/* xl_now — a niladic current date/time keyword at i (CURRENT_TIMESTAMP,
+ * LOCALTIMESTAMP, UTC_DATE, ...), with an optional "(n)" after it, through
+ * the function table. */
+static int xl_now(xl *x, int i, int hi, int *next)
 {
     const tok *t = x->tl->v;
-    int open = i + 1, close = x->tl->match[open];
-    char nb[48];
-    const fn_map *f = sqlexpr_fn_find(t[i].val);
-    *next = close + 1;
-    if (!f)
-        return sqlexpr_refuse(x->why, "function %s() has no PostgreSQL equivalent",
-                              sqlexpr_clip(nb, sizeof nb, t[i].val));
-    int nargs = 0, starts[2] = {open + 1, close}, ends[2] = {close, close};
-    if (open + 1 < close) {
-        nargs = 1;
-        for (int j = open + 1; j < close; j++) {
-            if (t[j].kind == TK_LPAREN) { j = x->tl->match[j]; continue; }
-            if (t[j].kind == TK_COMMA) {
-                if (nargs <= 2) ends[nargs - 1] = j;
-                if (nargs < 2) starts[nargs] = j + 1;
-                nargs++;
-            }
-        }
+    int nargs = 0, end = i + 1;
+    if (end < hi && t[end].kind == TK_LPAREN) {
+        int close = x->tl->match[end];
+        nargs = close > end + 1;
+        end = close + 1;
     }
-    const char *pg = f->pg;
-    switch (f->how) {
-    case FN_MINMAX:
-        if (nargs <= 1) pg = f->name;
-        /* fall through */
-    case FN_SAME:
-        xl_put(x, t[i].space, pg);
-        xl_put(x, t[open].space, "(");
-        if (xl_range(x, open + 1, close, 0)) return -1;
-        xl_put(x, t[close].space, ")");
-        return 0;
-    case FN_ROUND:
-        if (nargs != 2) {
-            xl_put(x, t[i].space, "round");
-            xl_put(x, t[open].space, "(");
-            if (xl_sub(x, open + 1, close, 0)) return -1;
-            xl_put(x, t[close].space, ")");
-            return 0;
+    *next = end;
+    if (x->same) {
+        char U[24];
+        sqlexpr_case(U, sizeof U, t[i].val, 1);
+        xl_put(x, t[i].space, U);
+        if (end > i + 1) {
+            xl_put(x, t[i + 1].space, "(");
+            if (xl_sub(x, i + 2, end - 1, 0)) return -1;
+            xl_put(x, t[end - 1].space, ")");
         }
-        /* PostgreSQL has round(numeric, int) but no round(double precision, int) */
-        xl_put(x, t[i].space, "round(CAST(");
-        if (xl_sub(x, starts[0], ends[0], 0)) return -1;
-        xl_put(x, 1, "AS numeric),");
-        if (xl_range(x, starts[1], ends[1], 0)) return -1;
-        xl_put(x, t[close].space, ")");
-        return 0;
-    case FN_TOTAL:
-        if (nargs != 1)
-            return sqlexpr_refuse(x->why, "%s() with %d arguments",
-                                  sqlexpr_clip(nb, sizeof nb, t[i].val), nargs);
-        xl_put(x, t[i].space, "CAST(coalesce(sum(");
-        if (xl_sub(x, open + 1, close, 0)) return -1;
-        xl_put(x, 0, "), 0) AS double precision)");
-        return 0;
-    case FN_GCONCAT: {
-        if (nargs < 1 || nargs > 2)
-            return sqlexpr_refuse(x->why, "%s() with %d arguments",
-                                  sqlexpr_clip(nb, sizeof nb, t[i].val), nargs);
-        if (find_top(x, open + 1, close, is_order) >= 0)
-            return sqlexpr_refuse(x->why, "%s() with ORDER BY is not translated",
-                                  sqlexpr_clip(nb, sizeof nb, t[i].val));
-        int s = starts[0];
-        int distinct = s < ends[0] && word_is(&t[s], "DISTINCT");
-        if (distinct) s++;
-        if (s >= ends[0])
-            return sqlexpr_refuse(x->why, "%s() without a value",
-                                  sqlexpr_clip(nb, sizeof nb, t[i].val));
-        int simple = is_simple(x, s, ends[0]);
-        xl_put(x, t[i].space, "string_agg");
-        xl_put(x, t[open].space, "(");
-        if (distinct) xl_put(x, 0, "DISTINCT ");
-        if (!simple) xl_put(x, 0, "(");
-        if (xl_sub(x, s, ends[0], 0)) return -1;
-        x->sep = -1;
-        xl_put(x, 0, simple ? "::text," : ")::text,");
-        if (nargs == 2) {
-            if (xl_range(x, starts[1], ends[1], 0)) return -1;
-        } else {
-            xl_put(x, 1, "','");
-        }
-        xl_put(x, t[close].space, ")");
         return 0;
     }
-    }
+    int known = 0;
+    const fn_row *r = sqlexpr_fn_find(x->from, t[i].val, nargs, &known);
+    char nb[40];
+    if (!r || !r->d[DI(x->to)].emit)
+        return sqlexpr_refuse(x->why, "%s has no %s equivalent", sqlexpr_clip(nb, sizeof nb, t[i].val),
+                              sqlexpr_target(x));
+    xl_put(x, t[i].space, r->d[DI(x->to)].emit);
     return 0;
 }
 
-
-/* xl_cast — CAST(expr AS type) at i with the type mapped. */
-static int xl_cast(xl *x, int i, int *next)
+/* xl_collate — COLLATE name at i: only byte-order collations have a
+ * counterpart (SQLite BINARY, PostgreSQL "C"/"POSIX", MySQL *_bin). */
+static int xl_collate(xl *x, int i, int hi, int *next)
 {
     const tok *t = x->tl->v;
-    int open = i + 1, close = x->tl->match[open], as = -1;
-    for (int j = open + 1; j < close; j++) {
-        if (t[j].kind == TK_LPAREN) { j = x->tl->match[j]; continue; }
-        if (word_is(&t[j], "AS")) as = j;
+    char cb[40];
+    if (i + 1 >= hi || (t[i + 1].kind != TK_WORD && t[i + 1].kind != TK_QUOTED))
+        return sqlexpr_refuse(x->why, "COLLATE without a collation name");
+    *next = i + 2;
+    const char *c = t[i + 1].val;
+    if (x->same) {
+        strbuf q = STRBUF_INIT;
+        if (t[i + 1].kind == TK_QUOTED) sqlexpr_quote_ident(x->to, &q, c);
+        else strbuf_adds(&q, c);
+        xl_put(x, t[i].space, "COLLATE");
+        xl_put(x, t[i + 1].space, strbuf_cstr(&q));
+        strbuf_free(&q);
+        return 0;
     }
-    *next = close + 1;
-    if (as < 0) return sqlexpr_refuse(x->why, "CAST without AS");
-    strbuf ty = STRBUF_INIT;
-    for (int j = as + 1; j < close; j++)
-        if (t[j].kind == TK_WORD || t[j].kind == TK_QUOTED) {
-            if (ty.len) strbuf_addc(&ty, ' ');
-            for (const char *p = t[j].val; *p; p++) strbuf_addc(&ty, (char)a_upper((unsigned char)*p));
-        }
-    xl_put(x, t[i].space, "CAST");
-    xl_put(x, t[open].space, "(");
-    int rc = xl_sub(x, open + 1, as, 0);
-    if (!rc) {
-        xl_put(x, 1, "AS");
-        xl_put(x, 1, sqlexpr_cast_type(strbuf_cstr(&ty)));
-        xl_put(x, t[close].space, ")");
-    }
-    strbuf_free(&ty);
-    return rc;
+    size_t n = strlen(c);
+    int bytewise = x->from == SQL_SQLITE ? !sqlexpr_casecmp(c, "BINARY")
+                 : x->from == SQL_POSTGRESQL ? !strcmp(c, "C") || !strcmp(c, "POSIX")
+                 : (n > 4 && !sqlexpr_casecmp(c + n - 4, "_bin")) || !sqlexpr_casecmp(c, "binary");
+    if (!bytewise)
+        return sqlexpr_refuse(x->why, "collation %s has no %s equivalent",
+                              sqlexpr_clip(cb, sizeof cb, c), sqlexpr_target(x));
+    xl_put(x, t[i].space, "COLLATE");
+    xl_put(x, t[i + 1].space, x->to == SQL_POSTGRESQL ? "\"C\"" : x->to == SQL_MYSQL ? "utf8mb4_bin" : "BINARY");
+    return 0;
 }
 
-/* operand_end — where the right operand of LIKE starting at s ends: at a
- * comparison, a comma, or a keyword that cannot be inside an operand. */
-static int operand_end(const xl *x, int s, int hi)
+/* xl_limit — LIMIT at i. SQLite's and MySQL's "LIMIT offset, count"
+ * becomes "LIMIT count OFFSET offset" for PostgreSQL; PostgreSQL's LIMIT
+ * ALL is no limit. */
+static int xl_limit(xl *x, int i, int hi, int *next)
 {
     const tok *t = x->tl->v;
-    int cases = 0;
-    for (int j = s; j < hi; j++) {
-        char U[24];
-        if (t[j].kind == TK_LPAREN) { j = x->tl->match[j]; continue; }
-        if (cases == 0 && t[j].kind == TK_COMMA) return j;
-        if (cases == 0 && t[j].kind == TK_OP &&
-            (op_is(&t[j], "=") || op_is(&t[j], "==") || op_is(&t[j], "!=") || op_is(&t[j], "<>") ||
-             op_is(&t[j], "<") || op_is(&t[j], ">") || op_is(&t[j], "<=") || op_is(&t[j], ">=")))
-            return j;
-        if (t[j].kind != TK_WORD || (j > s && t[j - 1].kind == TK_DOT) ||
-            sqlexpr_case(U, sizeof U, t[j].val, 1) != 0)
-            continue;
-        if (!strcmp(U, "CASE")) { cases++; continue; }
-        if (!strcmp(U, "END")) {
-            if (cases == 0) return j;
-            cases--;
-            continue;
-        }
-        if (cases == 0 && sqlexpr_is_keyword(U) && strcmp(U, "NULL") && strcmp(U, "TRUE") &&
-            strcmp(U, "FALSE") && strcmp(U, "CAST") && strcmp(U, "COLLATE") &&
-            strncmp(U, "CURRENT_", 8))
-            return j;
+    *next = i + 1;
+    if (!x->same && x->from == SQL_POSTGRESQL && i + 1 < hi && word_is(&t[i + 1], "ALL")) {
+        xl_put(x, t[i].space, x->to == SQL_MYSQL ? "LIMIT 18446744073709551615" : "LIMIT -1");
+        *next = i + 2;
+        return 0;
     }
-    return hi;
+    int c = find_top(x, i + 1, hi, is_comma);
+    xl_put(x, t[i].space, "LIMIT");
+    if (c < 0 || x->same || x->to != SQL_POSTGRESQL) return 0;
+    x->sep = 1;
+    if (xl_range(x, c + 1, hi, 0)) return -1;
+    xl_put(x, 1, "OFFSET");
+    x->sep = 1;
+    if (xl_range(x, i + 1, c, 0)) return -1;
+    *next = hi;
+    return 0;
 }
 
-/* xl_keyword — a keyword at i, with the few that change on the way. */
+/* xl_offset — PostgreSQL's "OFFSET n [LIMIT m]" (pg_get_viewdef writes
+ * OFFSET first), which SQLite and MySQL only take as "LIMIT m OFFSET n"
+ * (with a limit: -1, or MySQL's largest one, for none). */
+static int xl_offset(xl *x, int i, int hi, int *next)
+{
+    const tok *t = x->tl->v;
+    int l = find_top(x, i + 1, hi, is_limit);
+    int oend = l >= 0 ? l : hi;
+    if (oend > i + 1 && (word_is(&t[oend - 1], "ROWS") || word_is(&t[oend - 1], "ROW"))) oend--;
+    xl_put(x, t[i].space, "LIMIT");
+    x->sep = 1;
+    if (l >= 0 && l + 1 < hi && !word_is(&t[l + 1], "ALL")) {
+        if (xl_range(x, l + 1, hi, 0)) return -1;
+    } else {
+        xl_put(x, 1, x->to == SQL_MYSQL ? "18446744073709551615" : "-1");
+    }
+    xl_put(x, 1, "OFFSET");
+    x->sep = 1;
+    if (xl_range(x, i + 1, oend, 0)) return -1;
+    *next = hi;
+    return 0;
+}
+
+/* xl_keyword — a keyword at i, with the ones that change on the way. */
 static int xl_keyword(xl *x, int i, int lo, int hi, xl_level *lv, int *next)
 {
     const tok *t = x->tl->v, *k = &t[i];
+    const char *tgt = sqlexpr_target(x);
     char U[24];
     sqlexpr_case(U, sizeof U, k->val, 1);
     *next = i + 1;
 
+    if (!strcmp(U, "WITH")) lv->in_with = 1;
+    if (!strcmp(U, "SELECT") || !strcmp(U, "VALUES")) lv->in_with = 0;
+    if (!strcmp(U, "WINDOW")) lv->in_window = 1;
+    if (!strcmp(U, "CAST") && i + 1 < hi && t[i + 1].kind == TK_LPAREN) return sqlexpr_cast(x, i, next);
+    if (!strcmp(U, "COLLATE")) return xl_collate(x, i, hi, next);
+    if (!strncmp(U, "CURRENT_", 8) || !strncmp(U, "LOCALTIME", 9) || !strncmp(U, "UTC_", 4)) {
+        if (!strcmp(U, "CURRENT_TIMESTAMP") || !strcmp(U, "CURRENT_DATE") || !strcmp(U, "CURRENT_TIME") ||
+            !strcmp(U, "LOCALTIME") || !strcmp(U, "LOCALTIMESTAMP") || !strncmp(U, "UTC_", 4))
+            return xl_now(x, i, hi, next);
+        if (!x->same)
+            return sqlexpr_refuse(x->why, "%s has no %s equivalent", U, tgt);
+    }
+    if (x->same) {
+        xl_put(x, k->space, U);
+        return 0;
+    }
+
+    /* from here on: the dialects differ */
     if (!strcmp(U, "ISNULL")) { xl_put(x, k->space, "IS NULL"); return 0; }
     if (!strcmp(U, "NOTNULL")) { xl_put(x, k->space, "IS NOT NULL"); return 0; }
-    if (!strcmp(U, "NOT") && i + 1 < hi && word_is(&t[i + 1], "NULL") && i > lo &&
-        ends_operand(&t[i - 1])) {
+    if (!strcmp(U, "NOT") && x->from == SQL_SQLITE && i + 1 < hi && word_is(&t[i + 1], "NULL") &&
+        i > lo && sqlexpr_ends_operand(x->from, &t[i - 1])) {
         /* SQLite's postfix "x NOT NULL" */
         xl_put(x, k->space, "IS NOT NULL");
         *next = i + 2;
         return 0;
     }
-    if (!strcmp(U, "IS")) {
-        /* SQLite's "a IS b" / "a IS NOT b" compare any values, NULL-safe */
-        int j = i + 1, neg = 0;
-        if (j < hi && word_is(&t[j], "NOT")) { neg = 1; j++; }
-        *next = j;
-        if (j < hi && (word_is(&t[j], "NULL") || word_is(&t[j], "TRUE") ||
-                       word_is(&t[j], "FALSE") || word_is(&t[j], "DISTINCT"))) {
-            xl_put(x, k->space, "IS");
-            if (neg) xl_put(x, t[i + 1].space, "NOT");
-        } else {
-            xl_put(x, k->space, neg ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM");
-        }
+    if (!strcmp(U, "IS")) return sqlexpr_op_is(x, i, lo, hi, next);
+    if (!strcmp(U, "LIKE") || !strcmp(U, "ILIKE")) return sqlexpr_op_like(x, i, lo, hi, next);
+    if (!strcmp(U, "GLOB") || !strcmp(U, "REGEXP") || !strcmp(U, "MATCH") || !strcmp(U, "RLIKE") ||
+        !strcmp(U, "SIMILAR") || !strcmp(U, "SOUNDS") || !strcmp(U, "XOR") || !strcmp(U, "DIV"))
+        return sqlexpr_refuse(x->why, "operator %s has no %s equivalent", U, tgt);
+    if (!strcmp(U, "MOD")) { xl_put(x, k->space, "%"); return 0; }
+    if (!strcmp(U, "LIMIT")) return xl_limit(x, i, hi, next);
+    if (!strcmp(U, "OFFSET") && x->from == SQL_POSTGRESQL) return xl_offset(x, i, hi, next);
+    if (!strcmp(U, "TRUE") || !strcmp(U, "FALSE")) {
+        if (x->to == SQL_POSTGRESQL) xl_put(x, k->space, U);
+        else xl_put(x, k->space, U[0] == 'T' ? "1" : "0");
         return 0;
     }
-    if (!strcmp(U, "GLOB") || !strcmp(U, "REGEXP") || !strcmp(U, "MATCH"))
-        return sqlexpr_refuse(x->why, "operator %s has no PostgreSQL equivalent", U);
-    if (!strcmp(U, "LIKE")) {
-        /* SQLite's LIKE ignores ASCII case and has no escape character unless
-         * ESCAPE is given; PostgreSQL's ILIKE ignores case (beyond ASCII too)
-         * and escapes with '\' unless told ESCAPE ''. */
-        int e = operand_end(x, i + 1, hi);
-        if (e == i + 1) return sqlexpr_refuse(x->why, "LIKE without a pattern");
-        xl_put(x, k->space, "ILIKE");
-        if (xl_range(x, i + 1, e, 0)) return -1;
-        int plain = e == i + 2 && t[i + 1].kind == TK_STRING && !strchr(t[i + 1].val, '\\');
-        if (!(e < hi && word_is(&t[e], "ESCAPE")) && !plain) xl_put(x, 1, "ESCAPE ''");
-        *next = e;
+    if (!strcmp(U, "FROM") && i + 1 < hi && word_is(&t[i + 1], "DUAL") && x->to != SQL_MYSQL) {
+        *next = i + 2;                                /* MySQL's FROM DUAL: no FROM */
         return 0;
     }
-    if (!strcmp(U, "COLLATE")) {
-        char C[24], cb[40];
-        if (i + 1 >= hi || (t[i + 1].kind != TK_WORD && t[i + 1].kind != TK_QUOTED))
-            return sqlexpr_refuse(x->why, "COLLATE without a collation name");
-        if (sqlexpr_case(C, sizeof C, t[i + 1].val, 1) == 0 && !strcmp(C, "BINARY")) {
-            xl_put(x, k->space, "COLLATE");
-            xl_put(x, t[i + 1].space, "\"C\"");
-            *next = i + 2;
-            return 0;
-        }
-        return sqlexpr_refuse(x->why, "collation %s has no PostgreSQL equivalent",
-                              sqlexpr_clip(cb, sizeof cb, t[i + 1].val));
-    }
-    if (!strcmp(U, "CAST") && i + 1 < hi && t[i + 1].kind == TK_LPAREN) return xl_cast(x, i, next);
-    if (!strcmp(U, "LIMIT")) {
-        /* SQLite's "LIMIT offset, count" */
-        int c = find_top(x, i + 1, hi, is_comma);
-        xl_put(x, k->space, "LIMIT");
-        if (c < 0) return 0;
-        x->sep = 1;
-        if (xl_range(x, c + 1, hi, 0)) return -1;
-        xl_put(x, 1, "OFFSET");
-        x->sep = 1;
-        if (xl_range(x, i + 1, c, 0)) return -1;
-        *next = hi;
-        return 0;
-    }
-    /* SQLite's current date/time are UTC; so are these. */
-    if (!strcmp(U, "CURRENT_TIMESTAMP")) { xl_put(x, k->space, PG_NOW_UTC); return 0; }
-    if (!strcmp(U, "CURRENT_DATE")) { xl_put(x, k->space, "(" PG_NOW_UTC "::date)"); return 0; }
-    if (!strcmp(U, "CURRENT_TIME")) { xl_put(x, k->space, PG_TIME_UTC); return 0; }
+    if (!strcmp(U, "STRAIGHT_JOIN")) { xl_put(x, k->space, "JOIN"); return 0; }
     if (!strcmp(U, "INDEXED"))
-        return sqlexpr_refuse(x->why, "index hint INDEXED BY has no PostgreSQL equivalent");
-    if (!strcmp(U, "WITH")) lv->in_with = 1;
-    if (!strcmp(U, "SELECT") || !strcmp(U, "VALUES")) lv->in_with = 0;
-    if (!strcmp(U, "WINDOW")) lv->in_window = 1;
+        return sqlexpr_refuse(x->why, "index hint INDEXED BY has no %s equivalent", tgt);
+    if (!strcmp(U, "INTERVAL") || !strcmp(U, "AT"))
+        return sqlexpr_refuse(x->why, "date arithmetic (%s) is not translated",
+                              U[0] == 'A' ? "AT TIME ZONE" : "INTERVAL");
+    if (!strcmp(U, "BINARY"))
+        return sqlexpr_refuse(x->why, "MySQL's BINARY operator has no %s equivalent", tgt);
+    if (!strcmp(U, "ARRAY") || !strcmp(U, "ANY") || !strcmp(U, "SOME"))
+        return sqlexpr_refuse(x->why, "array expression %s has no %s equivalent", U, tgt);
+    if (!strcmp(U, "FETCH") || !strcmp(U, "LATERAL") || !strcmp(U, "ONLY") || !strcmp(U, "USER"))
+        return sqlexpr_refuse(x->why, "%s is not translated to %s", U, tgt);
+    if (!strcmp(U, "NULLS") && x->to == SQL_MYSQL)
+        return sqlexpr_refuse(x->why, "NULLS FIRST/LAST has no MySQL equivalent");
+    if (!strcmp(U, "FILTER") && x->to == SQL_MYSQL)
+        return sqlexpr_refuse(x->why, "aggregate FILTER (WHERE ...) has no MySQL equivalent");
     xl_put(x, k->space, U);
     return 0;
 }
 
-/* xl_range — translate the tokens [lo, hi), one nesting level; nested
- * parentheses recurse. */
-static int xl_range(xl *x, int lo, int hi, int flags)
+/* xl_string — a string literal at i: an alias written AS 'name' becomes
+ * an identifier, anything else the target's literal. */
+static void xl_string(xl *x, int i, int lo)
+{
+    const tok *t = x->tl->v, *k = &t[i];
+    strbuf q = STRBUF_INIT;
+    if (!x->same && i > lo && word_is(&t[i - 1], "AS"))
+        sqlexpr_quote_ident(x->to, &q, xl_spelling(x, k->val));
+    else
+        sqlexpr_quote_literal(x->to, &q, k->val);
+    xl_put(x, k->space, strbuf_cstr(&q));
+    strbuf_free(&q);
+}
+
+/* xl_number — a numeric literal at i. A hex literal becomes its decimal
+ * value outside SQLite (PostgreSQL reads 0x only from version 16, MySQL
+ * takes it as a string in a string context); MySQL's own 0x literals are
+ * refused for the same reason. */
+static int xl_number(xl *x, int i)
+{
+    const tok *k = &x->tl->v[i];
+    if (k->val[0] == '0' && (k->val[1] == 'x' || k->val[1] == 'X') && !x->same &&
+        x->to != SQL_SQLITE) {
+        if (x->from == SQL_MYSQL)
+            return sqlexpr_refuse(x->why, "MySQL hex literal %.20s (a string or a number by context) "
+                                  "is not translated", k->val);
+        num n;
+        int64_t v = 0;
+        char buf[32];
+        if (sqlexpr_num_parse(k->val, 0, &n) != 0)
+            return sqlexpr_refuse(x->why, "hex literal too big");
+        sqlexpr_num_int64(&n, &v);
+        snprintf(buf, sizeof buf, v < 0 ? "(%" PRId64 ")" : "%" PRId64, v);
+        xl_put(x, k->space, buf);
+        return 0;
+    }
+    xl_put(x, k->space, k->val);
+    return 0;
+}
+
+/* xl_op — an operator token at i. */
+static int xl_op(xl *x, int i, int lo, int hi, int *next)
+{
+    const tok *t = x->tl->v, *k = &t[i];
+    const char *v = k->val, *tgt = sqlexpr_target(x);
+    *next = i + 1;
+    if (x->same) {
+        xl_put(x, k->space, v);
+        if (!strcmp(v, "::")) {
+            /* the type name is kept as written, never resolved */
+            cast_type ct;
+            int n = sqlexpr_cast_parse(SQL_POSTGRESQL, x->tl, i + 1, hi, &ct);
+            strbuf tb = STRBUF_INIT;
+            sqlexpr_render_tokens(x->tl, i + 1, i + 1 + n, &tb);
+            x->sep = -1;
+            xl_put(x, 0, strbuf_cstr(&tb));
+            strbuf_free(&tb);
+            *next = i + 1 + n;
+        }
+        return 0;
+    }
+    if (!strcmp(v, "->") || !strcmp(v, "->>") || !strcmp(v, "#>") || !strcmp(v, "#>>"))
+        return sqlexpr_refuse(x->why, "JSON operator %s has no %s equivalent", v, tgt);
+    if (x->from == SQL_POSTGRESQL) {
+        if (!strcmp(v, "::")) return sqlexpr_op_pgcast(x, i, lo, hi, next);
+        if (!strcmp(v, "~~") || !strcmp(v, "~~*") || !strcmp(v, "!~~") || !strcmp(v, "!~~*"))
+            return sqlexpr_op_like(x, i, lo, hi, next);
+        if (!strcmp(v, "~") && i > lo && sqlexpr_ends_operand(x->from, &t[i - 1]))
+            return sqlexpr_refuse(x->why, "regular expression operator ~ has no %s equivalent", tgt);
+        if ((!strcmp(v, "=") || !strcmp(v, "<>") || !strcmp(v, "!=")) && i + 2 < hi &&
+            (word_is(&t[i + 1], "ANY") || word_is(&t[i + 1], "SOME") || word_is(&t[i + 1], "ALL")) &&
+            t[i + 2].kind == TK_LPAREN)
+            return sqlexpr_op_any(x, i, lo, hi, next);
+        if (!strcmp(v, "||") && x->to == SQL_MYSQL) return sqlexpr_op_concat(x, i, lo, hi, next);
+        static const char *const plain[] = {"+", "-", "*", "/", "%", "<", ">", "=", "<=", ">=",
+                                            "<>", "!=", "||", "&", "|", "<<", ">>", "~"};
+        for (size_t q = 0; q < sizeof plain / sizeof plain[0]; q++)
+            if (!strcmp(v, plain[q])) {
+                xl_put(x, k->space, v);
+                return 0;
+            }
+        if (!strcmp(v, "[") || !strcmp(v, "]"))
+            return sqlexpr_refuse(x->why, "array subscript has no %s equivalent", tgt);
+        return sqlexpr_refuse(x->why, "operator %s has no %s equivalent", v, tgt);
+    }
+    if (x->from == SQL_MYSQL) {
+        if (!strcmp(v, "<=>")) return sqlexpr_op_nullsafe(x, i, lo, hi, next);
+        if (!strcmp(v, "||")) { xl_put(x, k->space, "OR"); return 0; }
+        if (!strcmp(v, "&&")) { xl_put(x, k->space, "AND"); return 0; }
+        if (!strcmp(v, "!")) return sqlexpr_op_not_bang(x, i, hi, next);
+        if (!strcmp(v, ":="))
+            return sqlexpr_refuse(x->why, "assignment := is not allowed here");
+        if (!strcmp(v, "^")) {
+            if (x->to != SQL_POSTGRESQL)
+                return sqlexpr_refuse(x->why, "operator ^ (bitwise xor) has no %s equivalent", tgt);
+            xl_put(x, k->space, "#");
+            return 0;
+        }
+        xl_put(x, k->space, v);
+        return 0;
+    }
+    /* SQLite */
+    if (!strcmp(v, "||") && x->to == SQL_MYSQL) return sqlexpr_op_concat(x, i, lo, hi, next);
+    xl_put(x, k->space, !strcmp(v, "==") ? "=" : v);
+    return 0;
+}
+
+/* sqlexpr_xl_range — translate the tokens [lo, hi), one nesting level;
+ * nested parentheses recurse. */
+int sqlexpr_xl_range(xl *x, int lo, int hi, int flags)
 {
     const tok *t = x->tl->v;
     xl_level lv = {0, 0};
     for (int i = lo; i < hi;) {
         const tok *k = &t[i];
+        x->mark[i] = x->out->len;
         switch (k->kind) {
         case TK_LPAREN: {
             int j = x->tl->match[i], cflags = 0;
@@ -536,55 +671,36 @@ static int xl_range(xl *x, int lo, int hi, int flags)
         }
         case TK_WORD: {
             role r = word_role(x, i, lo, hi, flags, &lv);
-            int rc = r == R_FUNCTION ? xl_function(x, i, &i)
+            int rc = r == R_FUNCTION ? sqlexpr_function(x, i, &i)
                    : r == R_IDENT    ? xl_name(x, i, hi, &i)
                                      : xl_keyword(x, i, lo, hi, &lv, &i);
             if (rc) return -1;
             continue;
         }
         case TK_QUOTED:
+            if (x->from == SQL_POSTGRESQL && i + 1 < hi && t[i + 1].kind == TK_LPAREN) {
+                /* PostgreSQL quotes function names that are keywords: "substring"(...) */
+                if (sqlexpr_function(x, i, &i)) return -1;
+                continue;
+            }
             if (xl_name(x, i, hi, &i)) return -1;
             continue;
-        case TK_STRING: {
-            strbuf q = STRBUF_INIT;
-            if (i > lo && word_is(&t[i - 1], "AS")) {
-                /* SQLite accepts AS 'alias'; PostgreSQL wants an identifier */
-                pg_quote_ident(&q, xl_spelling(x, k->val));
-            } else {
-                pg_quote_literal(&q, k->val);
-            }
-            xl_put(x, k->space, strbuf_cstr(&q));
-            strbuf_free(&q);
+        case TK_STRING:
+            xl_string(x, i, lo);
             break;
-        }
         case TK_BLOB: {
             strbuf q = STRBUF_INIT;
-            strbuf_addf(&q, "'\\x%s'::bytea", k->val);
+            sqlexpr_quote_blob(x->to, &q, k->val);
             xl_put(x, k->space, strbuf_cstr(&q));
             strbuf_free(&q);
             break;
         }
         case TK_NUMBER:
-            if (k->val[0] == '0' && (k->val[1] == 'x' || k->val[1] == 'X')) {
-                /* hex literals need PostgreSQL 16; emit the decimal value */
-                num n;
-                int64_t v = 0;
-                char buf[32];
-                if (sqlexpr_num_parse(k->val, 0, &n) != 0)
-                    return sqlexpr_refuse(x->why, "hex literal too big");
-                sqlexpr_num_int64(&n, &v);
-                snprintf(buf, sizeof buf, v < 0 ? "(%" PRId64 ")" : "%" PRId64, v);
-                xl_put(x, k->space, buf);
-            } else {
-                xl_put(x, k->space, k->val);
-            }
+            if (xl_number(x, i)) return -1;
             break;
         case TK_OP:
-            if (op_is(k, "->") || op_is(k, "->>"))
-                return sqlexpr_refuse(x->why, "JSON operator %s has no PostgreSQL equivalent",
-                                      k->val);
-            xl_put(x, k->space, op_is(k, "==") ? "=" : k->val);
-            break;
+            if (xl_op(x, i, lo, hi, &i)) return -1;
+            continue;
         case TK_COMMA:
             xl_put(x, k->space, ",");
             break;
@@ -599,8 +715,8 @@ static int xl_range(xl *x, int lo, int hi, int flags)
     return 0;
 }
 
-int sqlexpr_translate(const char *sql, name_resolver resolve, void *ctx,
-                      strbuf *out, const char **why)
+int sqlexpr_translate_ex(sql_dialect from, sql_dialect to, const char *sql,
+                         name_resolver resolve, void *ctx, strbuf *out, const char **why)
 {
     toklist tl = {0};
     const char *w = NULL;
@@ -608,16 +724,39 @@ int sqlexpr_translate(const char *sql, name_resolver resolve, void *ctx,
     int rc = -1;
     size_t start = out->len;
 
+    if (from < SQL_SQLITE || from > SQL_MYSQL || to < SQL_SQLITE || to > SQL_MYSQL) {
+        sqlexpr_refuse(&w, "unknown SQL dialect");
+        goto out;
+    }
     if (!sql) { sqlexpr_refuse(&w, "no expression"); goto out; }
-    if (sqlexpr_tokenize(sql, &tl, &w) != 0) goto out;
+    if (sqlexpr_tokenize_ex(from, sql, &tl, &w) != 0) goto out;
     if (tl.n == 0) { sqlexpr_refuse(&w, "empty expression"); goto out; }
     x.tl = &tl;
+    x.from = from;
+    x.to = to;
+    x.same = from == to;
     x.resolve = resolve;
     x.ctx = ctx;
     x.out = out;
     x.sep = -1;
     x.why = &w;
-    rc = xl_range(&x, 0, tl.n, 0);
+    x.mark = xcalloc((size_t)tl.n, sizeof *x.mark);
+    int lo = 0, hi = tl.n;
+    if (from != SQL_SQLITE && hi - lo >= 3 && sqlexpr_word_is(&tl.v[0], "CHECK") &&
+        tl.v[1].kind == TK_LPAREN) {
+        /* a whole constraint (pg_get_constraintdef, SHOW CREATE TABLE):
+         * CHECK (expr) [NOT VALID | NOT ENFORCED | ENFORCED] -> expr */
+        int close = tl.match[1], end = close + 1;
+        while (end < hi && (sqlexpr_word_is(&tl.v[end], "NOT") || sqlexpr_word_is(&tl.v[end], "VALID") ||
+                            sqlexpr_word_is(&tl.v[end], "ENFORCED")))
+            end++;
+        if (end == hi) {
+            lo = 2;
+            hi = close;
+        }
+    }
+    if (lo == hi) { sqlexpr_refuse(&w, "empty expression"); rc = -1; goto out; }
+    rc = xl_range(&x, lo, hi, 0);
 out:
     if (rc != 0) {
         out->len = start;
@@ -626,6 +765,13 @@ out:
     }
     for (int i = 0; i < x.nnames; i++) free(x.names[i]);
     free(x.names);
+    free(x.mark);
     sqlexpr_toks_free(&tl);
     return rc;
+}
+
+int sqlexpr_translate(const char *sql, name_resolver resolve, void *ctx,
+                      strbuf *out, const char **why)
+{
+    return sqlexpr_translate_ex(SQL_SQLITE, SQL_POSTGRESQL, sql, resolve, ctx, out, why);
 }

@@ -383,3 +383,89 @@ int sqlexpr_json_valid(const char *s)
     const char *p = js_value(s, 0);
     return p && *js_ws(p) == '\0';
 }
+
+/* ------------------------------------------------ timestamps and blobs */
+
+/* days_from_civil — days since 1970-01-01 of a proleptic Gregorian date
+ * (Howard Hinnant's algorithm). */
+static long days_from_civil(long y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* civil_from_days — the inverse of days_from_civil. */
+static void civil_from_days(long z, long *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* sqlexpr_utc_text — the timestamp s moved to UTC as "YYYY-MM-DD
+ * HH:MM:SS[.fraction]" (a date alone is midnight; no zone means UTC). */
+int sqlexpr_utc_text(const char *s, strbuf *out)
+{
+    const char *p = s, *frac = "";
+    size_t fraclen = 0;
+    int y, mo, d, h = 0, mi = 0, sec = 0, zone;
+    if (!sqlexpr_valid_datetime(s, 1, &zone)) return -1;
+    if (scan_int(&p, 4, &y) || *p++ != '-' || scan_int(&p, 2, &mo) || *p++ != '-' || scan_int(&p, 2, &d))
+        return -1;
+    long off = 0;                                   /* minutes east of UTC */
+    if (*p == ' ' || *p == 'T') {
+        p++;
+        if (scan_int(&p, 2, &h) || *p++ != ':' || scan_int(&p, 2, &mi)) return -1;
+        if (*p == ':') {
+            p++;
+            if (scan_int(&p, 2, &sec)) return -1;
+            if (*p == '.') {
+                frac = p;
+                for (p++; a_digit((unsigned char)*p); p++) {}
+                fraclen = (size_t)(p - frac);
+            }
+        }
+        if (*p == '+' || *p == '-') {
+            int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+            if (scan_int(&p, 2, &oh)) return -1;
+            if (*p == ':') p++;
+            if (a_digit((unsigned char)*p) && scan_int(&p, 2, &om)) return -1;
+            off = sign * (oh * 60L + om);
+        }
+    }
+    long long t = (long long)days_from_civil(y, mo, d) * 86400 + h * 3600L + mi * 60L + sec - off * 60;
+    long days = (long)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
+    long rem = (long)(t - (long long)days * 86400);
+    long yy;
+    int mm, dd;
+    civil_from_days(days, &yy, &mm, &dd);
+    if (yy < 0 || yy > 9999) return -1;
+    strbuf_addf(out, "%04ld-%02d-%02d %02ld:%02ld:%02ld", yy, mm, dd, rem / 3600, rem / 60 % 60, rem % 60);
+    strbuf_add(out, frac, fraclen);
+    return 0;
+}
+
+/* sqlexpr_zero_date — MySQL's zero date, or a zero month or day. */
+int sqlexpr_zero_date(const char *s)
+{
+    if (strlen(s) < 10 || s[4] != '-' || s[7] != '-') return 0;
+    return !strncmp(s, "0000", 4) || !strncmp(s + 5, "00", 2) || !strncmp(s + 8, "00", 2);
+}
+
+/* sqlexpr_quote_blob — the hex digits as a binary literal: PostgreSQL
+ * '\x00ff'::bytea, SQLite and MySQL x'00ff'. */
+void sqlexpr_quote_blob(sql_dialect d, strbuf *out, const char *hex)
+{
+    if (d == SQL_POSTGRESQL) strbuf_addf(out, "'\\x%s'::bytea", hex);
+    else strbuf_addf(out, "x'%s'", hex);
+}

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include "run.h"
 #include "checkpoint.h"
+#include "../drivers/dialect.h"
 
 typedef struct step_pool {
     run_ctx         *rc;
@@ -44,15 +45,31 @@ static int claim_step(step_pool *sp)
     return found;
 }
 
-/* exec_step_tx — BEGIN; sql; checkpoint; COMMIT. */
-static int exec_step_tx(run_ctx *rc, ferry_conn *c, const plan_step *s, const char *sql,
-                        ferry_err *e)
+/* step_exec — the step and its checkpoint. Where DDL is transactional:
+ * BEGIN; sql; checkpoint; COMMIT — all or nothing. Where it is not (MySQL
+ * commits every DDL statement by itself): record "begun:<id>", undo what a
+ * killed run may have left half done, run the statement, record the step —
+ * so a rerun neither repeats a finished step nor trips over a half one. */
+int step_exec(run_ctx *rc, ferry_conn *c, plan_step *s, const char *sql, ferry_err *e)
 {
-    if (drv_begin(c, e)) return -1;
-    if (drv_exec(c, sql, e) || state_mark_step(c, rc->job_id, s->id, e) || drv_commit(c, e)) {
-        drv_rollback(c);
-        return -1;
+    if (c->drv->dialect->transactional_ddl) {
+        if (drv_begin(c, e)) return -1;
+        if (drv_exec(c, sql, e) || state_mark_step(c, rc->job_id, s->id, e) || drv_commit(c, e)) {
+            drv_rollback(c);
+            return -1;
+        }
+        return 0;
     }
+    char *begun = xasprintf("begun:%s", s->id);
+    int status = state_mark_step(c, rc->job_id, begun, e);
+    free(begun);
+    if (status) return -1;
+    if (s->begun && s->undo_sql) {
+        ferry_err ignored = {0};
+        drv_exec(c, s->undo_sql, &ignored);   /* best effort: it may not exist */
+    }
+    s->begun = 1;
+    if (drv_exec(c, sql, e) || state_mark_step(c, rc->job_id, s->id, e)) return -1;
     return 0;
 }
 
@@ -71,15 +88,15 @@ static int run_step(step_pool *sp, ferry_conn *c, plan_step *s)
 {
     run_ctx *rc = sp->rc;
     ferry_err e = {0};
-    if (exec_step_tx(rc, c, s, s->sql, &e) == 0) { s->done = 1; return 0; }
+    if (step_exec(rc, c, s, s->sql, &e) == 0) { s->done = 1; return 0; }
 
-    if (s->kind == STEP_FK && strcmp(e.sqlstate, "23503") == 0) {
+    if (s->kind == STEP_FK && c->drv->dialect->fk_not_valid && strcmp(e.sqlstate, "23503") == 0) {
         /* The source's rows already violate the key (SQLite does not enforce
          * foreign keys unless asked). Create it NOT VALID: enforced for new
          * rows, existing ones reported, nothing dropped silently. */
         char *sql = xasprintf("%s NOT VALID", s->sql);
         ferry_err e2 = {0};
-        int rc2 = exec_step_tx(rc, c, s, sql, &e2);
+        int rc2 = step_exec(rc, c, s, sql, &e2);
         free(sql);
         if (rc2 == 0) {
             char msg[1400];

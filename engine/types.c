@@ -165,8 +165,9 @@ int ltype_parse(const char *s, ltype *out)
  * white space collapsed ("NUMERIC(10,2)", "timestamp(3) without time zone");
  * name is full without its parenthesised groups ("NUMERIC",
  * "timestamp without time zone"); params are the integers of the first
- * group, np of them (0 when absent or not all integers). full and name
- * share one allocation owned by the decl (decl_free). */
+ * group, np of them (0 when absent or not all integers). Parentheses
+ * inside a quoted string do not count ("enum('a)b')" has the name "enum").
+ * full and name share one allocation owned by the decl (decl_free). */
 typedef struct decl {
     char *full;
     char *name;
@@ -176,13 +177,21 @@ typedef struct decl {
 
 /* normalise_type — write s into out (at least strlen(s)+1 bytes) with runs
  * of white space collapsed to one space, none at either end and none
- * before "(", ")" and "," or after "(" and ",". */
+ * before "(", ")" and "," or after "(" and ",". A single-quoted string (the
+ * labels of MySQL's enum('a','b')) is copied verbatim: '' inside it is an
+ * escaped quote (it closes and reopens), and so is a backslash pair. */
 static void normalise_type(const char *s, char *out)
 {
     size_t o = 0;
-    int pending = 0;
+    int pending = 0, inq = 0;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
+        if (inq) {
+            out[o++] = (char)c;
+            if (c == '\\' && s[1]) out[o++] = *++s;
+            else if (c == '\'') inq = 0;
+            continue;
+        }
         if (isspace(c)) { pending = 1; continue; }
         if (c == '(' || c == ')' || c == ',') {
             pending = 0;
@@ -191,6 +200,7 @@ static void normalise_type(const char *s, char *out)
         }
         pending = 0;
         out[o++] = (char)c;
+        if (c == '\'') inq = 1;
     }
     out[o] = '\0';
 }
@@ -211,6 +221,17 @@ static void decl_parse(const char *s, decl *d)
     normalise_type(s, d->full);
 
     for (const char *p = d->full; *p; p++) {
+        if (*p == '\'') {              /* a quoted string: skip it whole */
+            const char *q = p + 1;
+            while (*q && *q != '\'') q += (*q == '\\' && q[1]) ? 2 : 1;
+            if (!depth) {
+                memcpy(d->name + o, p, (size_t)(q - p) + (*q != '\0'));
+                o += (size_t)(q - p) + (*q != '\0');
+            }
+            if (!*q) break;
+            p = q;
+            continue;
+        }
         if (*p == '(') { depth++; continue; }
         if (*p == ')') { if (depth) depth--; continue; }
         if (depth) continue;
@@ -270,16 +291,24 @@ typedef enum rule_kind { R_NATIVE, R_LOGICAL, R_COLUMN } rule_kind;
 typedef struct map_rule {
     rule_kind   kind;
     const char *desc;         /* "sqlite.map:12 native NVARCHAR* -> text" */
+    const char *origin;       /* "sqlite.map:12" */
     const char *lossy;        /* why the mapping loses information, or NULL */
     /* R_NATIVE: normalised pattern; match_full says it holds "(" and is
      * matched against the type with its parameters. */
     const char *pattern;
     int         match_full;
+    int         no_pass;      /* R_NATIVE written "text(max)": no parameter pass-through */
     ltype       to;           /* R_NATIVE, R_COLUMN without native_type */
     /* R_LOGICAL: the kind selected (fixed_only: text(fixed) only) and the
      * templates tried in order. */
     ltype_kind  sel;
     int         fixed_only;
+    /* R_LOGICAL: optional ranges the type's parameters must lie in, as in
+     * "text(..768)" or "decimal(..65,..30)": range 0 is on the text length
+     * or the decimal precision, range 1 on the decimal scale. A bound of -1
+     * is open; nrange ranges are given (0..2). */
+    int         nrange;
+    int         lo[2], hi[2];
     const char **tmpl;
     int         ntmpl;
     /* R_COLUMN: glob patterns for table and column; native_type set when
@@ -353,11 +382,23 @@ static const char kind_list[] =
     "bool, int16, int32, int64, float32, float64, decimal(p,s), text(n), bytes, "
     "date, time, timestamp, timestamptz, uuid, json, enum";
 
+/* is_text_max — s is "text(max)" (case and spaces aside): unbounded text
+ * that takes no length from the declared type. */
+static int is_text_max(const char *s)
+{
+    const char *open = strchr(s, '('), *close = open ? strchr(open, ')') : NULL;
+    return open && close && is_word(s, (size_t)(open - s), "text") &&
+           is_word(open + 1, (size_t)(close - open - 1), "max") && is_word(close + 1, strlen(close + 1), "");
+}
+
 /* parse_native — "native PATTERN -> LOGICAL". */
 static int parse_native(type_map *m, map_rule *r, const line_ctx *lc, char *subj, char *target)
 {
     char lt[64], *pat;
-    if (ltype_parse(target, &r->to) != 0)
+    if (is_text_max(target)) {
+        ltype_init(&r->to, LT_TEXT);
+        r->no_pass = 1;
+    } else if (ltype_parse(target, &r->to) != 0)
         return ferry_err_set(lc->e, FERRY_E_USAGE, "%s:%d: unknown logical type \"%s\" "
                              "(expected one of %s)", lc->file, lc->line, target, kind_list);
     pat = arena_alloc(&m->mem, strlen(subj) + 1);
@@ -365,7 +406,8 @@ static int parse_native(type_map *m, map_rule *r, const line_ctx *lc, char *subj
     r->kind = R_NATIVE;
     r->pattern = pat;
     r->match_full = strchr(pat, '(') != NULL;
-    ltype_format(&r->to, lt, sizeof lt);
+    if (r->no_pass) snprintf(lt, sizeof lt, "text(max)");
+    else ltype_format(&r->to, lt, sizeof lt);
     r->desc = arena_sprintf(&m->mem, "%s:%d native %s -> %s%s%s%s", lc->file, lc->line,
                             *pat ? pat : "\"\"", lt, r->lossy ? " (lossy: " : "",
                             r->lossy ? r->lossy : "", r->lossy ? ")" : "");
@@ -384,20 +426,103 @@ static int check_template(const char *t)
     return 0;
 }
 
-/* parse_logical — "logical KIND[(fixed)] -> TEMPLATE [| TEMPLATE ...]". */
+/* parse_bound — one bound of a range at s[0..len): a non-negative int,
+ * or -1 for an open bound (nothing but spaces); -2 for anything else. */
+static int parse_bound(const char *s, size_t len)
+{
+    int v;
+    if (is_word(s, len, "")) return -1;
+    v = parse_uint(s, len);
+    return v < 0 ? -2 : v;
+}
+
+/* parse_range — one range of a logical selector at s[0..len): "N", "N..M",
+ * "..M" or "N.." (spaces around allowed). Returns 0 or -1. */
+static int parse_range(const char *s, size_t len, int *lo, int *hi)
+{
+    size_t d = 0;
+    while (d + 1 < len && !(s[d] == '.' && s[d + 1] == '.')) d++;
+    if (d + 1 >= len) {                                 /* no "..": one value */
+        *lo = *hi = parse_uint(s, len);
+        return *lo < 0 ? -1 : 0;
+    }
+    *lo = parse_bound(s, d);
+    *hi = parse_bound(s + d + 2, len - d - 2);
+    if (*lo == -2 || *hi == -2 || (*lo < 0 && *hi < 0)) return -1;
+    return (*lo >= 0 && *hi >= 0 && *lo > *hi) ? -1 : 0;
+}
+
+/* parse_selector — the subject of a logical rule: a kind name, for text
+ * optionally "(RANGE)", "(RANGE,fixed)" or "(fixed)", for decimal
+ * optionally "(RANGE)" or "(RANGE,RANGE)" (precision, scale). Fills r's
+ * sel, fixed_only and ranges; returns 0 or -1. */
+static int parse_selector(const char *subj, map_rule *r)
+{
+    char name[32];
+    size_t nl = 0;
+    const char *open, *close, *item;
+
+    while (subj[nl] && subj[nl] != '(' && !isspace((unsigned char)subj[nl])) nl++;
+    if (nl == 0 || nl >= sizeof name) return -1;
+    memcpy(name, subj, nl);
+    name[nl] = '\0';
+    if ((r->sel = ltype_kind_from_name(name)) == LT_UNKNOWN) return -1;
+    open = subj + nl;
+    while (isspace((unsigned char)*open)) open++;
+    if (!*open) return 0;
+    if (*open != '(' || (r->sel != LT_TEXT && r->sel != LT_DECIMAL)) return -1;
+    if (!(close = strchr(open, ')')) || !is_word(close + 1, strlen(close + 1), "")) return -1;
+    for (item = open + 1; item <= close; ) {
+        const char *end = memchr(item, ',', (size_t)(close - item));
+        size_t len;
+        if (!end) end = close;
+        len = (size_t)(end - item);
+        if (r->fixed_only) return -1;                       /* "fixed" comes last */
+        if (r->sel == LT_TEXT && is_word(item, len, "fixed")) {
+            r->fixed_only = 1;
+        } else {
+            if (r->nrange == (r->sel == LT_TEXT ? 1 : 2)) return -1;
+            if (parse_range(item, len, &r->lo[r->nrange], &r->hi[r->nrange]) != 0) return -1;
+            r->nrange++;
+        }
+        item = end + 1;
+    }
+    return 0;
+}
+
+/* format_selector — the text form of a logical rule's subject ("text",
+ * "text(fixed)", "text(..768)", "decimal(..65,..30)", "decimal(18,0)"). */
+static void format_selector(const map_rule *r, strbuf *sb)
+{
+    strbuf_adds(sb, ltype_kind_name(r->sel));
+    if (!r->nrange && !r->fixed_only) return;
+    strbuf_addc(sb, '(');
+    for (int i = 0; i < r->nrange; i++) {
+        if (i) strbuf_addc(sb, ',');
+        if (r->lo[i] >= 0 && r->lo[i] == r->hi[i]) {
+            strbuf_addf(sb, "%d", r->lo[i]);
+            continue;
+        }
+        if (r->lo[i] >= 0) strbuf_addf(sb, "%d", r->lo[i]);
+        strbuf_adds(sb, "..");
+        if (r->hi[i] >= 0) strbuf_addf(sb, "%d", r->hi[i]);
+    }
+    if (r->fixed_only) strbuf_adds(sb, r->nrange ? ",fixed" : "fixed");
+    strbuf_addc(sb, ')');
+}
+
+/* parse_logical — "logical SELECTOR -> TEMPLATE [| TEMPLATE ...]". */
 static int parse_logical(type_map *m, map_rule *r, const line_ctx *lc, char *subj, char *target)
 {
-    ltype sel;
     char *p, *bar;
     int n = 1;
 
-    if (ltype_parse(subj, &sel) != 0 || sel.length >= 0 || sel.precision >= 0)
+    if (parse_selector(subj, r) != 0)
         return ferry_err_set(lc->e, FERRY_E_USAGE, "%s:%d: logical rule needs a logical "
-                             "kind (or text(fixed)) before \"->\", not \"%s\" (kinds: %s)",
-                             lc->file, lc->line, subj, kind_list);
+                             "kind before \"->\", optionally with parameter ranges as in "
+                             "text(fixed), text(..768), text(..255,fixed), decimal(..65,..30), "
+                             "not \"%s\" (kinds: %s)", lc->file, lc->line, subj, kind_list);
     r->kind = R_LOGICAL;
-    r->sel = sel.kind;
-    r->fixed_only = sel.fixed;
     for (p = target; (p = strchr(p, '|')) != NULL; p++) n++;
     r->tmpl = arena_alloc(&m->mem, (size_t)n * sizeof *r->tmpl);
     for (p = target; p; p = bar ? bar + 1 : NULL) {
@@ -415,10 +540,11 @@ static int parse_logical(type_map *m, map_rule *r, const line_ctx *lc, char *sub
     }
     {
         strbuf sb = STRBUF_INIT;
+        format_selector(r, &sb);
+        strbuf_adds(&sb, " -> ");
         for (int i = 0; i < r->ntmpl; i++)
             strbuf_addf(&sb, "%s%s", i ? " | " : "", r->tmpl[i]);
-        r->desc = arena_sprintf(&m->mem, "%s:%d logical %s%s -> %s", lc->file, lc->line,
-                                ltype_kind_name(r->sel), r->fixed_only ? "(fixed)" : "",
+        r->desc = arena_sprintf(&m->mem, "%s:%d logical %s", lc->file, lc->line,
                                 strbuf_cstr(&sb));
         strbuf_free(&sb);
     }
@@ -510,6 +636,7 @@ static int parse_line(type_map *m, const line_ctx *lc, char *line)
         return ferry_err_set(lc->e, FERRY_E_USAGE, "%s:%d: unknown rule \"%s\" (expected "
                              "native, logical or column)", lc->file, lc->line, dir);
     }
+    r.origin = arena_sprintf(&m->mem, "%s:%d", lc->file, lc->line);
     ARENA_PUSH(&m->mem, m->rules, m->nrules, m->cap, r);
     return 0;
 }
@@ -539,6 +666,7 @@ static map_rule rule_copy(arena *a, const map_rule *r)
 {
     map_rule c = *r;
     c.desc = arena_strdup(a, r->desc);
+    c.origin = arena_strdup(a, r->origin);
     c.lossy = arena_strdup(a, r->lossy);
     c.pattern = arena_strdup(a, r->pattern);
     c.table_pat = arena_strdup(a, r->table_pat);
@@ -608,13 +736,15 @@ static void builtin_load(void)
 }
 
 /* type_map_builtin — the compiled-in table for dialect ("sqlite",
- * "postgresql"; "sqlite3" and "postgres" are accepted too), parsed on first
- * use by whichever thread comes first. Shared; never freed. */
+ * "postgresql", "mysql"; "sqlite3", "postgres" and "mariadb" are accepted
+ * too), parsed on first use by whichever thread comes first. Shared; never
+ * freed. */
 const type_map *type_map_builtin(const char *dialect)
 {
     if (!dialect) return NULL;
     if (strcasecmp(dialect, "sqlite3") == 0) dialect = "sqlite";
     if (strcasecmp(dialect, "postgres") == 0) dialect = "postgresql";
+    if (strcasecmp(dialect, "mariadb") == 0) dialect = "mysql";
     pthread_once(&builtin_once, builtin_load);
     for (size_t i = 0; i < builtin_count; i++)
         if (strcasecmp(ferry_builtin_mappings[i].name, dialect) == 0) return builtin_maps[i];
@@ -671,7 +801,7 @@ int type_map_to_logical_ex(const type_map *m, const char *table, const char *col
          * parameters belong to its elements. */
         size_t nl = strlen(d.name);
         *out = hit->to;
-        if (nl >= 2 && strcmp(d.name + nl - 2, "[]") == 0) d.np = 0;
+        if ((nl >= 2 && strcmp(d.name + nl - 2, "[]") == 0) || hit->no_pass) d.np = 0;
         if (out->kind == LT_TEXT && out->length < 0 && d.np >= 1 && d.params[0] > 0)
             out->length = d.params[0];
         if (out->kind == LT_DECIMAL && out->precision < 0 && d.np >= 1 && d.params[0] > 0) {
@@ -725,6 +855,18 @@ static int expand_template(const char *t, const ltype *lt, char *buf, size_t n)
     return 1;
 }
 
+/* ranges_hold — t's parameters lie in the ranges of r (a logical rule); a
+ * range on a parameter t does not give never holds. */
+static int ranges_hold(const map_rule *r, const ltype *t)
+{
+    for (int i = 0; i < r->nrange; i++) {
+        int v = i == 1 ? t->scale : t->kind == LT_TEXT ? t->length : t->precision;
+        if (v < 0 || (r->lo[i] >= 0 && v < r->lo[i]) || (r->hi[i] >= 0 && v > r->hi[i]))
+            return 0;
+    }
+    return 1;
+}
+
 /* type_map_to_native — see types.h. *lossy stays valid as long as m. */
 int type_map_to_native(const type_map *m, const char *table, const char *column,
                        const ltype *t, char *buf, size_t n, const char **lossy)
@@ -742,7 +884,9 @@ int type_map_to_native(const type_map *m, const char *table, const char *column,
     }
     for (size_t i = 0; i < m->nrules; i++) {
         const map_rule *r = &m->rules[i];
-        if (r->kind != R_LOGICAL || r->sel != t->kind || (r->fixed_only && !t->fixed)) continue;
+        if (r->kind != R_LOGICAL || r->sel != t->kind || (r->fixed_only && !t->fixed) ||
+            !ranges_hold(r, t))
+            continue;
         for (int k = 0; k < r->ntmpl; k++) {
             int rc = expand_template(r->tmpl[k], t, buf, n);
             if (rc < 0) return -1;
@@ -752,4 +896,191 @@ int type_map_to_native(const type_map *m, const char *table, const char *column,
         }
     }
     return -1;
+}
+
+/* ---------------------------------------------------------------------
+ * Printing a table (ferry types DIALECT)
+ * ------------------------------------------------------------------- */
+
+/* add_subject — a rule subject as the file format reads it back: quoted
+ * ("" doubling a quote) when it is empty or holds a quote, "#" or "->". */
+static void add_subject(strbuf *sb, const char *s)
+{
+    if (*s && !strpbrk(s, "\"#") && !strstr(s, "->")) {
+        strbuf_adds(sb, s);
+        return;
+    }
+    strbuf_addc(sb, '"');
+    for (; *s; s++) {
+        if (*s == '"') strbuf_addc(sb, '"');
+        strbuf_addc(sb, *s);
+    }
+    strbuf_addc(sb, '"');
+}
+
+/* rule_parts — the subject and target texts of r as a mapping file spells
+ * them. */
+static void rule_parts(const map_rule *r, strbuf *subj, strbuf *target)
+{
+    char lt[64];
+    switch (r->kind) {
+    case R_NATIVE:
+        add_subject(subj, r->pattern);
+        if (r->no_pass) snprintf(lt, sizeof lt, "text(max)");
+        else ltype_format(&r->to, lt, sizeof lt);
+        strbuf_adds(target, lt);
+        break;
+    case R_LOGICAL:
+        format_selector(r, subj);
+        for (int i = 0; i < r->ntmpl; i++)
+            strbuf_addf(target, "%s%s", i ? " | " : "", r->tmpl[i]);
+        break;
+    case R_COLUMN: {
+        char *tc = xasprintf("%s.%s", r->table_pat, r->column_pat);
+        add_subject(subj, tc);
+        free(tc);
+        if (r->native_type) {
+            strbuf_addf(target, "native %s", r->native_type);
+        } else {
+            ltype_format(&r->to, lt, sizeof lt);
+            strbuf_adds(target, lt);
+        }
+        break;
+    }
+    }
+}
+
+/* type_map_print — see types.h. Output is in the mappings/ file format
+ * (so it can be saved and edited as a --map file): one section per rule
+ * kind, rules in the order they are tried, each with the file and line it
+ * came from as a comment. */
+void type_map_print(const type_map *m, strbuf *out)
+{
+    static const struct { rule_kind kind; const char *word, *title; } sections[] = {
+        { R_COLUMN,  "column ", "# Column rules: they win over every other rule.\n" },
+        { R_NATIVE,  "native ", "# Native type -> logical type (a source column). "
+                                "The first matching rule wins.\n" },
+        { R_LOGICAL, "logical", "# Logical type -> native type (a target column). The first "
+                                "rule whose kind and ranges match and\n# whose template has "
+                                "every placeholder's value wins.\n" },
+    };
+    size_t n = m ? m->nrules : 0;
+    strbuf *subj = n ? xcalloc(n, sizeof *subj) : NULL;
+    strbuf *target = n ? xcalloc(n, sizeof *target) : NULL;
+
+    for (size_t i = 0; i < n; i++) rule_parts(&m->rules[i], &subj[i], &target[i]);
+    for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++) {
+        size_t sw = 0, tw = 0, count = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (m->rules[i].kind != sections[k].kind) continue;
+            count++;
+            if (subj[i].len > sw) sw = subj[i].len;
+            if (target[i].len > tw) tw = target[i].len;
+        }
+        if (!count) continue;
+        if (sw > 30) sw = 30;
+        if (tw > 24) tw = 24;
+        if (out->len) strbuf_addc(out, '\n');
+        strbuf_adds(out, sections[k].title);
+        for (size_t i = 0; i < n; i++) {
+            const map_rule *r = &m->rules[i];
+            if (r->kind != sections[k].kind) continue;
+            strbuf_addf(out, "%s %-*s -> %-*s", sections[k].word, (int)sw, strbuf_cstr(&subj[i]),
+                        (int)tw, strbuf_cstr(&target[i]));
+            if (r->lossy) {
+                strbuf_adds(out, "  lossy \"");
+                for (const char *q = r->lossy; *q; q++) {
+                    if (*q == '"') strbuf_addc(out, '"');
+                    strbuf_addc(out, *q);
+                }
+                strbuf_addc(out, '"');
+            }
+            if (r->origin) strbuf_addf(out, "  # %s", r->origin);
+            while (out->len && out->buf[out->len - 1] == ' ') out->buf[--out->len] = '\0';
+            strbuf_addc(out, '\n');
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        strbuf_free(&subj[i]);
+        strbuf_free(&target[i]);
+    }
+    free(subj);
+    free(target);
+}
+
+/* ---------------------------------------------------------------------
+ * Enum and set labels
+ * ------------------------------------------------------------------- */
+
+/* type_enum_labels — see types.h. */
+int type_enum_labels(const char *native, char ***labels)
+{
+    const char *p = native;
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    strbuf sb = STRBUF_INIT;
+
+    if (labels) *labels = NULL;
+    if (!native || !labels) return -1;
+    while (isspace((unsigned char)*p)) p++;
+    if (strncasecmp(p, "enum", 4) == 0) p += 4;
+    else if (strncasecmp(p, "set", 3) == 0) p += 3;
+    else return -1;
+    while (isspace((unsigned char)*p)) p++;
+    if (*p++ != '(') return -1;
+    for (;;) {
+        while (isspace((unsigned char)*p)) p++;
+        if (*p == ')' && n == 0) break;
+        if (*p++ != '\'') goto bad;
+        strbuf_reset(&sb);
+        for (;;) {
+            char c = *p++;
+            if (c == '\0') goto bad;
+            if (c == '\'') {
+                if (*p != '\'') break;                 /* the closing quote */
+                p++;                                   /* '' is one quote */
+            } else if (c == '\\') {
+                switch ((c = *p++)) {
+                case '\0': goto bad;
+                case '0':  goto bad;                   /* a NUL byte: no C string holds it */
+                case 'n':  c = '\n'; break;
+                case 'r':  c = '\r'; break;
+                case 't':  c = '\t'; break;
+                case 'b':  c = '\b'; break;
+                case 'Z':  c = '\032'; break;
+                default:   break;                      /* \\ \' \" and any other: the char */
+                }
+            }
+            strbuf_addc(&sb, c);
+        }
+        if (n + 2 > cap) {
+            cap = cap ? 2 * cap : 8;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[n++] = strbuf_detach(&sb);
+        v[n] = NULL;
+        while (isspace((unsigned char)*p)) p++;
+        if (*p == ',') { p++; continue; }
+        if (*p == ')') break;
+        goto bad;
+    }
+    p++;
+    while (isspace((unsigned char)*p)) p++;
+    if (*p) goto bad;
+    strbuf_free(&sb);
+    if (!v) v = xcalloc(1, sizeof *v);
+    *labels = v;
+    return (int)n;
+bad:
+    strbuf_free(&sb);
+    type_labels_free(v);
+    return -1;
+}
+
+/* type_labels_free — free what type_enum_labels returned; NULL is fine. */
+void type_labels_free(char **labels)
+{
+    if (!labels) return;
+    for (char **p = labels; *p; p++) free(*p);
+    free(labels);
 }

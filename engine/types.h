@@ -4,6 +4,7 @@
 #define FERRY_TYPES_H
 
 #include "err.h"
+#include "util.h"
 
 typedef enum ltype_kind {
     LT_UNKNOWN = 0,
@@ -51,9 +52,9 @@ int  ltype_parse(const char *s, ltype *out);
  * rules (--map) come first. */
 typedef struct type_map type_map;
 
-/* type_map_builtin — the compiled-in table for "sqlite" or "postgresql"
- * (later "mysql"); NULL if unknown. The result is shared and immutable;
- * do not free. */
+/* type_map_builtin — the compiled-in table for "sqlite", "postgresql" or
+ * "mysql" ("sqlite3", "postgres", "mariadb" are aliases); NULL if unknown.
+ * The result is shared and immutable; do not free. */
 const type_map *type_map_builtin(const char *dialect);
 
 /* type_map_new_with_overrides — a new table: the rules of the user's --map
@@ -86,5 +87,23 @@ int type_map_to_logical_ex(const type_map *m, const char *table, const char *col
  * char(36)"), else NULL. Writes into buf; returns 0 or -1. */
 int type_map_to_native(const type_map *m, const char *table, const char *column,
                        const ltype *t, char *buf, size_t n, const char **lossy);
+
+/* type_map_print — append m to out in a readable form that is also the
+ * mappings/ file format (usable as a --map file): the column rules, the
+ * native -> logical rules in the order they are tried, then the logical ->
+ * native rules, each with its lossy note and, as a comment, the file and
+ * line it came from. For "ferry types DIALECT". */
+void type_map_print(const type_map *m, strbuf *out);
+
+/* type_enum_labels — the labels of a MySQL/MariaDB enum or set column type
+ * as information_schema.COLUMNS.COLUMN_TYPE spells it, e.g.
+ * "enum('a','it''s','b\\c')" -> a, it's, b\c: a quote inside a label is
+ * doubled and \\ \n \r \t \' are backslash escapes (case and white space
+ * around the parts are ignored). Returns the number of labels and sets
+ * *labels to a NULL-terminated array (free with type_labels_free), or -1
+ * (*labels NULL) when native is not enum(...)/set(...), is malformed, or a
+ * label holds a NUL byte. */
+int  type_enum_labels(const char *native, char ***labels);
+void type_labels_free(char **labels);
 
 #endif

@@ -5,9 +5,9 @@
 # line to run and exits 1.
 #
 # Build: a C compiler, make, pkg-config and the development files of
-# SQLite, libpq, zstd and cJSON. Tests: the sqlite3 CLI, a PostgreSQL server
-# (initdb/pg_ctl/postgres) and client (psql, pg_dump), jq for the JSON
-# checks. runuser, timeout, diff, awk come with every Debian system.
+# SQLite, libpq, MariaDB Connector/C, zstd and cJSON. Tests: the sqlite3
+# CLI, a PostgreSQL server (initdb/pg_ctl/postgres) and client (psql,
+# pg_dump), a MariaDB server, jq for the JSON checks. runuser, timeout, diff, awk come with every Debian system.
 set -u
 
 missing=""
@@ -27,8 +27,12 @@ pc sqlite3  /usr/include/sqlite3.h                 libsqlite3-dev
 pc libpq    /usr/include/postgresql/libpq-fe.h     libpq-dev
 pc libzstd  /usr/include/zstd.h                    libzstd-dev
 pc libcjson /usr/include/cjson/cJSON.h             libcjson-dev
+pc libmariadb /usr/include/mariadb/mysql.h         libmariadb-dev
 have sqlite3 || want sqlite3
 have jq || want jq
+# A MariaDB server for the MySQL/MariaDB tests (tests/lib/mariadb.sh).
+{ have mariadbd || [ -x /usr/sbin/mariadbd ]; } || want mariadb-server
+have mariadb-install-db || [ -x /usr/bin/mariadb-install-db ] || want mariadb-server
 
 # The PostgreSQL server: any version under /usr/lib/postgresql (tests/lib/pg.sh
 # prefers 15). Debian 12 ships 15; elsewhere take the distribution's default.

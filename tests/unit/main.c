@@ -23,6 +23,7 @@ void suite_types(void);
 void suite_convert(void);
 void suite_queue(void);
 void suite_sqlexpr(void);
+void suite_sqlite_target(void);
 
 int main(int argc, char **argv)
 {
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
     suite_convert();
     suite_queue();
     suite_sqlexpr();
+    suite_sqlite_target();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
