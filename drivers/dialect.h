@@ -29,6 +29,7 @@ typedef struct ferry_dialect {
     int  fk_not_valid;           /* ADD CONSTRAINT ... NOT VALID exists (PostgreSQL) */
     int  alter_add_constraint;   /* ALTER TABLE ... ADD CONSTRAINT (not SQLite) */
     int  deferrable_fks;         /* DEFERRABLE INITIALLY DEFERRED (not MySQL) */
+    int  default_expr_parens;    /* a non-literal DEFAULT must be in parentheses (SQLite) */
     int  index_names_per_table;  /* index names are per table (MySQL), not per schema */
     /* create_table_suffix — appended to CREATE TABLE (MySQL: engine and
      * character set); "" when none. */

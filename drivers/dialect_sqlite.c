@@ -49,6 +49,7 @@ const ferry_dialect sqlite_dialect = {
     .expression_indexes = 1,
     .create_table_suffix = "",
     .deferrable_fks = 1,
+    .default_expr_parens = 1,
     .quote_ident = pg_quote_ident,
     .quote_literal = pg_quote_literal,
     .qualify = sq_qualify,

@@ -210,6 +210,51 @@ static char *options_json(const ferry_options *o)
     return text;
 }
 
+/* fk_violation_row — one row of PRAGMA foreign_key_check: table, rowid,
+ * parent, fkid; counted per (table, parent). */
+typedef struct fk_check { run_ctx *rc; char last[512]; int64_t n; } fk_check;
+
+static void fk_check_flush(fk_check *fc)
+{
+    if (!fc->n) return;
+    char msg[700];
+    snprintf(msg, sizeof msg, "%lld existing row(s) of %s reference missing parent rows (SQLite "
+             "does not check foreign keys on rows already there: the source had them too); "
+             "inspect with PRAGMA foreign_key_check", (long long)fc->n, fc->last);
+    plan_warn(fc->rc->plan, "fk", fc->last, NULL, "%s", msg);
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "object", fc->last);
+    cJSON_AddStringToObject(f, "kind", "fk");
+    cJSON_AddStringToObject(f, "message", msg);
+    progress_event(fc->rc->pr, "warning", f);
+    progress_say(fc->rc->pr, "warning: %s", msg);
+    fc->n = 0;
+}
+
+static int fk_violation_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
+{
+    fk_check *fc = ctx;
+    char key[512];
+    (void)e;
+    snprintf(key, sizeof key, "\"%s\" -> \"%s\"", ncols > 0 && v[0] ? v[0] : "?",
+             ncols > 2 && v[2] ? v[2] : "?");
+    if (strcmp(key, fc->last) != 0) { fk_check_flush(fc); snprintf(fc->last, sizeof fc->last, "%s", key); }
+    fc->n++;
+    return 0;
+}
+
+/* check_sqlite_fks — SQLite keeps foreign keys declared in CREATE TABLE but
+ * does not check the rows loaded with enforcement off: check them once,
+ * after the load, and report violations as warnings (the same rows violated
+ * the key in the source; nothing is dropped). */
+static int check_sqlite_fks(run_ctx *rc, ferry_conn *t, ferry_err *e)
+{
+    fk_check fc = {rc, "", 0};
+    if (t->drv->query(t, "PRAGMA foreign_key_check", 0, NULL, fk_violation_row, &fc, e)) return -1;
+    fk_check_flush(&fc);
+    return 0;
+}
+
 /* open_readers — the source connections of the data phase. SQLite: the
  * one connection and its one read transaction (connections cannot share a
  * snapshot). PostgreSQL: up to min(--jobs, 4) readers, all importing the
@@ -521,6 +566,7 @@ int copy_command(const ferry_options *o)
         e = rc.err;
         goto fail;
     }
+    if (!o->data_only && s.tu.engine == ENGINE_SQLITE && check_sqlite_fks(&rc, dst, &e)) goto fail;
     int64_t nrejects = 0;
     const char *rejects_path = o->rejects_path ? o->rejects_path : "ferry-rejects.ndjson";
     if (write_rejects(&rc, dst, rejects_path, &nrejects, &e)) goto fail;

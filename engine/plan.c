@@ -309,6 +309,22 @@ static void plan_key(ferry_plan *p, plan_table *t)
     (void)p;
 }
 
+/* default_is_literal — 1 when a DEFAULT text may stand without parentheses
+ * in SQLite: a string, a number, NULL, TRUE/FALSE, CURRENT_TIME(STAMP)/DATE,
+ * or something already in parentheses. */
+static int default_is_literal(const char *d)
+{
+    static const char *const words[] = {"NULL", "TRUE", "FALSE", "CURRENT_TIMESTAMP",
+                                        "CURRENT_DATE", "CURRENT_TIME"};
+    if (*d == '(' || *d == '\'') return 1;           /* parenthesised, or a string */
+    if ((d[0] == 'x' || d[0] == 'X') && d[1] == '\'') return 1;    /* blob literal */
+    if (*d == '-' || *d == '+') d++;
+    if (isdigit((unsigned char)*d) || *d == '.') return strspn(d, "0123456789.eE+-") == strlen(d);
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strcasecmp(d, words[i]) == 0) return 1;
+    return 0;
+}
+
 /* plan_create_sql — CREATE TABLE with the columns and, where the target
  * needs them there, the inlined key and constraint clauses; everything else
  * (indexes, and keys where the target can add them later) comes after the
@@ -325,7 +341,12 @@ static char *plan_create_sql(ferry_plan *p, int ti)
         strbuf_addf(&sb, " %s", c->native);
         if (c->notnull || c->identity) strbuf_adds(&sb, " NOT NULL");
         if (c->identity) p->dst->identity_clause(&sb, t->src->autoincrement);
-        if (c->default_sql) strbuf_addf(&sb, " DEFAULT %s", c->default_sql);
+        if (c->default_sql) {
+            if (p->dst->default_expr_parens && !default_is_literal(c->default_sql))
+                strbuf_addf(&sb, " DEFAULT (%s)", c->default_sql);
+            else
+                strbuf_addf(&sb, " DEFAULT %s", c->default_sql);
+        }
     }
     for (int i = 0; i < p->nsteps; i++)
         if (p->steps[i].inlined && p->steps[i].table == ti)
