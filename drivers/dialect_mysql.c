@@ -5,6 +5,7 @@
  * schema step is checkpointed on its own), state tables named _ferry_*. */
 #include <stdio.h>
 #include "dialect.h"
+#include "../engine/sqlexpr.h"
 
 /* my_quote_ident — `name`, embedded backquotes doubled. */
 static void my_quote_ident(strbuf *out, const char *name)
@@ -17,19 +18,12 @@ static void my_quote_ident(strbuf *out, const char *name)
     strbuf_addc(out, '`');
 }
 
-/* my_quote_literal — 'text' with quotes doubled and backslashes escaped:
- * MySQL treats backslash as an escape in strings unless
- * NO_BACKSLASH_ESCAPES is set, so escaping it is right either way... except
- * under NO_BACKSLASH_ESCAPES, which ferry's sessions never set. */
+/* my_quote_literal — a MySQL string literal that means the same with and
+ * without NO_BACKSLASH_ESCAPES (ferry's sessions set it): see
+ * sqlexpr_quote_literal. */
 static void my_quote_literal(strbuf *out, const char *text)
 {
-    strbuf_addc(out, '\'');
-    for (const char *c = text; *c; c++) {
-        if (*c == '\'') strbuf_addc(out, '\'');
-        else if (*c == '\\') strbuf_addc(out, '\\');
-        strbuf_addc(out, *c);
-    }
-    strbuf_addc(out, '\'');
+    sqlexpr_quote_literal(SQL_MYSQL, out, text);
 }
 
 static void my_qualify(strbuf *out, const char *schema, const char *name)

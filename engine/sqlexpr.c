@@ -140,8 +140,8 @@ int sqlexpr_ends_operand(sql_dialect d, const tok *t)
 
 typedef enum role { R_IDENT, R_KEYWORD, R_FUNCTION } role;
 
-/* Hard keywords that are function names before '(' (MySQL's left(),
- * mod(), ...). */
+/* keyword_call — U is a hard keyword that names a function before '('
+ * (MySQL's left(), mod(), ...). */
 static int keyword_call(const char *U)
 {
     static const char *const calls[] = {"REPLACE", "LEFT", "RIGHT", "MOD", "INSERT", "CHAR"};
@@ -190,7 +190,16 @@ static role word_role(const xl *x, int i, int lo, int hi, int flags, const xl_le
             return R_KEYWORD;
         if ((!strcmp(U, "ROWS") || !strcmp(U, "ROW")) && prev && prev->kind == TK_NUMBER)
             return R_KEYWORD;
+        /* x IS [NOT] JSON / DOCUMENT / NORMALIZED / UNKNOWN */
+        if ((!strcmp(U, "JSON") || !strcmp(U, "DOCUMENT") || !strcmp(U, "NORMALIZED") ||
+             !strcmp(U, "UNKNOWN")) && prev &&
+            (word_is(prev, "IS") || (word_is(prev, "NOT") && i >= lo + 2 && word_is(&t[i - 2], "IS"))))
+            return R_KEYWORD;
     }
+    if (x->from == SQL_MYSQL && prev && word_is(prev, "USING") && !(next && next->kind == TK_LPAREN))
+        return R_KEYWORD;                            /* convert(x USING utf8mb4), char(92 USING ...) */
+    if (x->from == SQL_MYSQL && i >= lo + 2 && word_is(&t[i - 2], "INTERVAL"))
+        return R_KEYWORD;                            /* INTERVAL 1 DAY */
     if (flags & XL_WINDOW) {
         if ((!strcmp(U, "ROWS") || !strcmp(U, "RANGE") || !strcmp(U, "GROUPS")) && next &&
             (next->kind == TK_NUMBER || word_is(next, "BETWEEN") || word_is(next, "UNBOUNDED") ||
@@ -362,9 +371,15 @@ static int xl_now(xl *x, int i, int hi, int *next)
 {
     const tok *t = x->tl->v;
     int nargs = 0, end = i + 1;
-    if (end < hi && t[end].kind == TK_LPAREN) {
+    if (end < hi && t[end].kind == TK_LPAREN && x->from != SQL_SQLITE) {
+        /* PostgreSQL's CURRENT_TIMESTAMP(3), MySQL's current_timestamp(6) */
         int close = x->tl->match[end];
         nargs = close > end + 1;
+        if (nargs && !(close == end + 2 && t[end + 1].kind == TK_NUMBER)) {
+            char nb[40];
+            return sqlexpr_refuse(x->why, "%s with an argument other than a precision",
+                                  sqlexpr_clip(nb, sizeof nb, t[i].val));
+        }
         end = close + 1;
     }
     *next = end;
@@ -504,7 +519,7 @@ static int xl_keyword(xl *x, int i, int lo, int hi, xl_level *lv, int *next)
         return 0;
     }
     if (!strcmp(U, "IS")) return sqlexpr_op_is(x, i, lo, hi, next);
-    if (!strcmp(U, "LIKE") || !strcmp(U, "ILIKE")) return sqlexpr_op_like(x, i, lo, hi, next);
+    if (!strcmp(U, "LIKE") || !strcmp(U, "ILIKE")) return sqlexpr_op_like(x, i, hi, next);
     if (!strcmp(U, "GLOB") || !strcmp(U, "REGEXP") || !strcmp(U, "MATCH") || !strcmp(U, "RLIKE") ||
         !strcmp(U, "SIMILAR") || !strcmp(U, "SOUNDS") || !strcmp(U, "XOR") || !strcmp(U, "DIV"))
         return sqlexpr_refuse(x->why, "operator %s has no %s equivalent", U, tgt);
@@ -516,7 +531,7 @@ static int xl_keyword(xl *x, int i, int lo, int hi, xl_level *lv, int *next)
         else xl_put(x, k->space, U[0] == 'T' ? "1" : "0");
         return 0;
     }
-    if (!strcmp(U, "FROM") && i + 1 < hi && word_is(&t[i + 1], "DUAL") && x->to != SQL_MYSQL) {
+    if (!strcmp(U, "FROM") && x->from == SQL_MYSQL && i + 1 < hi && word_is(&t[i + 1], "DUAL")) {
         *next = i + 2;                                /* MySQL's FROM DUAL: no FROM */
         return 0;
     }
@@ -606,13 +621,13 @@ static int xl_op(xl *x, int i, int lo, int hi, int *next)
     if (x->from == SQL_POSTGRESQL) {
         if (!strcmp(v, "::")) return sqlexpr_op_pgcast(x, i, lo, hi, next);
         if (!strcmp(v, "~~") || !strcmp(v, "~~*") || !strcmp(v, "!~~") || !strcmp(v, "!~~*"))
-            return sqlexpr_op_like(x, i, lo, hi, next);
+            return sqlexpr_op_like(x, i, hi, next);
         if (!strcmp(v, "~") && i > lo && sqlexpr_ends_operand(x->from, &t[i - 1]))
             return sqlexpr_refuse(x->why, "regular expression operator ~ has no %s equivalent", tgt);
         if ((!strcmp(v, "=") || !strcmp(v, "<>") || !strcmp(v, "!=")) && i + 2 < hi &&
             (word_is(&t[i + 1], "ANY") || word_is(&t[i + 1], "SOME") || word_is(&t[i + 1], "ALL")) &&
             t[i + 2].kind == TK_LPAREN)
-            return sqlexpr_op_any(x, i, lo, hi, next);
+            return sqlexpr_op_any(x, i, next);
         if (!strcmp(v, "||") && x->to == SQL_MYSQL) return sqlexpr_op_concat(x, i, lo, hi, next);
         static const char *const plain[] = {"+", "-", "*", "/", "%", "<", ">", "=", "<=", ">=",
                                             "<>", "!=", "||", "&", "|", "<<", ">>", "~"};
@@ -715,6 +730,7 @@ int sqlexpr_xl_range(xl *x, int lo, int hi, int flags)
     return 0;
 }
 
+/* sqlexpr_translate_ex — see sqlexpr.h. */
 int sqlexpr_translate_ex(sql_dialect from, sql_dialect to, const char *sql,
                          name_resolver resolve, void *ctx, strbuf *out, const char **why)
 {
@@ -740,7 +756,8 @@ int sqlexpr_translate_ex(sql_dialect from, sql_dialect to, const char *sql,
     x.out = out;
     x.sep = -1;
     x.why = &w;
-    x.mark = xcalloc((size_t)tl.n, sizeof *x.mark);
+    x.mark = xmalloc((size_t)tl.n * sizeof *x.mark);
+    for (int i = 0; i < tl.n; i++) x.mark[i] = (size_t)-1;
     int lo = 0, hi = tl.n;
     if (from != SQL_SQLITE && hi - lo >= 3 && sqlexpr_word_is(&tl.v[0], "CHECK") &&
         tl.v[1].kind == TK_LPAREN) {
@@ -770,6 +787,7 @@ out:
     return rc;
 }
 
+/* sqlexpr_translate — the (SQLite, PostgreSQL) pair, see sqlexpr.h. */
 int sqlexpr_translate(const char *sql, name_resolver resolve, void *ctx,
                       strbuf *out, const char **why)
 {

@@ -68,9 +68,26 @@ int sqlexpr_translate_default_ex(sql_dialect from, sql_dialect to, const char *e
  * from dialect from into dialect to. Identifiers (bare or quoted in any of
  * the source's styles) are looked up with resolve and quoted for the
  * target; keywords upper-cased; literals re-written; functions, casts and
- * operators mapped through sqlexpr_funcs.c and the rewrites in
- * sqlexpr_ops.c; what has no faithful equivalent in the target (GLOB,
- * regular expressions, JSON functions, date arithmetic, ...) makes it fail.
+ * operators mapped through the table in sqlexpr_funcs.c and the rewrites
+ * in sqlexpr_ops.c; what has no faithful equivalent in the target (GLOB,
+ * regular expressions, JSON functions and operators, date arithmetic,
+ * arrays, collations other than byte order, ...) makes it fail.
+ *  - A whole constraint as PostgreSQL and MySQL print it, CHECK (expr)
+ *    [NOT VALID], is reduced to expr.
+ *  - A MySQL database qualifier (db.table.column as VIEW_DEFINITION
+ *    writes it) is dropped; SQLite's main./temp. too.
+ *  - LIKE keeps the source's case sensitivity where the target can:
+ *    SQLite's LIKE and MySQL's (under the default *_ci collations) ignore
+ *    case, PostgreSQL's LIKE does not and its ILIKE does; so SQLite/MySQL
+ *    LIKE -> PostgreSQL ILIKE, PostgreSQL LIKE -> SQLite GLOB (constant
+ *    patterns) or MySQL LIKE ... COLLATE utf8mb4_bin, PostgreSQL ILIKE ->
+ *    LIKE. SQLite folds only ASCII letters. Escape characters are carried
+ *    over explicitly (see sqlexpr_ops.c).
+ *  - Not detected, because the column types are not known here: MySQL's
+ *    string comparisons and functions (=, IN, instr) follow the column's
+ *    collation, case-insensitive by default; "/" between integers gives
+ *    a decimal in MySQL (5/2 = 2.5000) where SQLite and PostgreSQL
+ *    truncate (2); SQLite's and MySQL's TRUE is the integer 1.
  * A same-dialect pair re-emits everything but the identifiers unchanged.
  * Returns 0 (text appended to out) or -1 with *why and out unchanged. */
 int sqlexpr_translate_ex(sql_dialect from, sql_dialect to, const char *sql,

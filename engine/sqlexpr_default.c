@@ -58,7 +58,7 @@ typedef struct dctx {
 } dctx;
 
 /* dtarget — the target's display name. */
-static const char *dtarget(const dctx *c)
+static const char *dtarget(dctx *c)
 {
     return sqlexpr_dialect_name(c->to);
 }
@@ -67,7 +67,7 @@ static const char *dtarget(const dctx *c)
  * an expression in parentheses for TEXT, BLOB and JSON columns (MySQL 8
  * takes no literal default there), and when the text holds a backslash
  * (written as concat(...), see sqlexpr_quote_literal). */
-static void put_literal(const dctx *c, const char *s)
+static void put_literal(dctx *c, const char *s)
 {
     if (c->to != SQL_MYSQL) {
         sqlexpr_quote_literal(c->to, c->out, s);
@@ -82,7 +82,7 @@ static void put_literal(const dctx *c, const char *s)
 }
 
 /* put_blob — the bytes (hex digits) as the target's binary default. */
-static void put_blob(const dctx *c, const char *hex)
+static void put_blob(dctx *c, const char *hex)
 {
     if (c->to == SQL_MYSQL) strbuf_addc(c->out, '(');
     sqlexpr_quote_blob(c->to, c->out, hex);
@@ -90,7 +90,7 @@ static void put_blob(const dctx *c, const char *hex)
 }
 
 /* put_bool — a boolean default. */
-static void put_bool(const dctx *c, int v)
+static void put_bool(dctx *c, int v)
 {
     if (c->to == SQL_POSTGRESQL) strbuf_adds(c->out, v ? "true" : "false");
     else strbuf_adds(c->out, v ? "1" : "0");
@@ -184,12 +184,12 @@ typedef struct nowv {
 
 /* col_fsp — the target column's fractional-second digits: t->precision
  * when given, else what mappings/ gives (6 on MySQL and PostgreSQL). */
-static int col_fsp(const dctx *c)
+static int col_fsp(dctx *c)
 {
     return c->t->precision >= 0 && c->t->precision <= 6 ? c->t->precision : 6;
 }
 
-/* fsp_suffix — "(n)" or "()" for MySQL's clock functions. */
+/* add_fsp — append "(n)", or "()" for n = 0, after MySQL's clock functions. */
 static void add_fsp(strbuf *out, int n)
 {
     if (n > 0) strbuf_addf(out, "(%d)", n);
@@ -197,7 +197,7 @@ static void add_fsp(strbuf *out, int n)
 }
 
 /* now_text — the current time as a text column's default. */
-static int now_text(const dctx *c, const nowv *v)
+static int now_text(dctx *c, const nowv *v)
 {
     const ltype *t = c->t;
     strbuf *out = c->out;
@@ -209,17 +209,12 @@ static int now_text(const dctx *c, const nowv *v)
                    : v->kind == NOW_TIME_MS ? "%H:%M:%f" : v->kind == NOW_TS_MS ? "%Y-%m-%d %H:%M:%f"
                    : v->kind == NOW_EPOCH ? "%s" : "%Y-%m-%d %H:%M:%S";
     strbuf f = STRBUF_INIT;
-    int mysql = c->to == SQL_MYSQL;
-    if (v->kind != NOW_EPOCH && c->to != SQL_SQLITE && fmt_translate(fmt, mysql, &f, &width, &bad) != 0) {
+    if (v->kind != NOW_EPOCH && fmt_translate(fmt, c->to == SQL_MYSQL, &f, &width, &bad) != 0) {
         strbuf_free(&f);
-        return sqlexpr_refuse(c->why, "%s: strftime() format %%%c is not translated to %s", v->label,
-                              bad, dtarget(c));
-    }
-    if (c->to == SQL_SQLITE) {
-        char b2 = 0;
-        strbuf tmp = STRBUF_INIT;
-        if (v->kind != NOW_EPOCH) fmt_translate(fmt, 0, &tmp, &width, &b2);
-        strbuf_free(&tmp);
+        if (c->to != SQL_SQLITE)
+            return sqlexpr_refuse(c->why, "%s: strftime() format %%%c is not translated",
+                                  v->label, bad);
+        width = 0;                            /* SQLite keeps its own format */
     }
     if (t->length >= 0 && width > t->length) {
         strbuf_free(&f);
@@ -264,7 +259,7 @@ static int now_text(const dctx *c, const nowv *v)
 /* default_now — the current date/time v for the target column (see the
  * DESIGN note). A timestamp default may be finer than the source's: the
  * same instant, more digits. */
-static int default_now(const dctx *c, const nowv *v)
+static int default_now(dctx *c, const nowv *v)
 {
     const ltype *t = c->t;
     strbuf *out = c->out;
@@ -390,7 +385,7 @@ static int default_now(const dctx *c, const nowv *v)
 
 /* default_number — a numeric literal (txt as tokenized, negated when neg)
  * for a column of type t; label is the literal as the user wrote it. */
-static int default_number(const dctx *c, const char *txt, int neg, const char *label)
+static int default_number(dctx *c, const char *txt, int neg, const char *label)
 {
     const ltype *t = c->t;
     strbuf *out = c->out;
@@ -468,7 +463,7 @@ static int default_number(const dctx *c, const char *txt, int neg, const char *l
 }
 
 /* default_string — a string literal s for a column of type t. */
-static int default_string(const dctx *c, const char *s)
+static int default_string(dctx *c, const char *s)
 {
     const ltype *t = c->t;
     strbuf *out = c->out;
@@ -479,8 +474,11 @@ static int default_string(const dctx *c, const char *s)
     int zone = 0;
 
     if (c->from == SQL_MYSQL && (t->kind == LT_DATE || t->kind == LT_TIMESTAMP ||
-                                 t->kind == LT_TIMESTAMPTZ) && sqlexpr_zero_date(s))
+                                 t->kind == LT_TIMESTAMPTZ) && sqlexpr_zero_date(s)) {
+        /* ferry's MySQL sessions refuse zero dates (NO_ZERO_DATE) too */
+        c->hard = 1;
         return sqlexpr_refuse(why, "zero date default '%s' has no %s equivalent", shown, dtarget(c));
+    }
     switch (t->kind) {
     case LT_TEXT:
         if (t->length >= 0 && utf8_count(s, strlen(s)) > (size_t)t->length)
@@ -596,7 +594,7 @@ static int default_string(const dctx *c, const char *s)
 }
 
 /* default_blob — an x'..' literal (hex digits) for a column of type t. */
-static int default_blob(const dctx *c, const char *hex)
+static int default_blob(dctx *c, const char *hex)
 {
     char cb[48];
     if (c->t->kind == LT_BYTES) {
@@ -618,7 +616,7 @@ static int default_blob(const dctx *c, const char *hex)
 /* default_refuse_expr — the reason an expression default [lo, hi) is not
  * translated: the first function the target does not share with the
  * source, or else the expression itself. */
-static int default_refuse_expr(const dctx *c, int lo, int hi)
+static int default_refuse_expr(dctx *c, int lo, int hi)
 {
     const tok *v = c->tl->v;
     char lb[96], nb[48];
@@ -626,7 +624,8 @@ static int default_refuse_expr(const dctx *c, int lo, int hi)
         if (v[j].kind == TK_WORD && v[j + 1].kind == TK_LPAREN) {
             int known;
             const fn_row *r = sqlexpr_fn_find(c->from, v[j].val, 0, &known);
-            if ((!r && !known) || (r && !r->d[DI(c->to)].emit))
+            int niladic = r && c->from == SQL_SQLITE && r->d[DI(c->from)].how == FN_KEYWORD;
+            if (niladic || !sqlexpr_fn_has_target(c->from, c->to, v[j].val))
                 return sqlexpr_refuse(c->why, "function %s() has no %s equivalent",
                                       sqlexpr_clip(nb, sizeof nb, v[j].val), dtarget(c));
         }
@@ -639,7 +638,7 @@ static int default_refuse_expr(const dctx *c, int lo, int hi)
 }
 
 /* call_label — the call [lo, hi) as text for reasons, into lb (size n). */
-static const char *call_label(const dctx *c, int lo, int hi, char *lb, size_t n)
+static const char *call_label(dctx *c, int lo, int hi, char *lb, size_t n)
 {
     strbuf ls = STRBUF_INIT;
     sqlexpr_render_tokens(c->tl, lo, hi, &ls);
@@ -650,7 +649,7 @@ static const char *call_label(const dctx *c, int lo, int hi, char *lb, size_t n)
 
 /* default_uuid — a uuid generator (gen_random_uuid(), uuid()) for the
  * column; cast_text when the source cast it to text. */
-static int default_uuid(const dctx *c, const char *label)
+static int default_uuid(dctx *c, const char *label)
 {
     const ltype *t = c->t;
     int text = t->kind == LT_TEXT && (t->length < 0 || t->length >= 36);
@@ -675,7 +674,7 @@ static int default_uuid(const dctx *c, const char *label)
 /* call_args — the arguments of the call [lo, hi) when each is a single
  * string (SQLite's datetime('now', ...)) or number (a precision): up to
  * max into args; returns their count, or -1 for anything else. */
-static int call_args(const dctx *c, int lo, int hi, const char **args, int max)
+static int call_args(dctx *c, int lo, int hi, const char **args, int max)
 {
     const tok *v = c->tl->v;
     int nargs = 0, end = hi - 1;
@@ -692,7 +691,7 @@ static int call_args(const dctx *c, int lo, int hi, const char **args, int max)
 
 /* default_call_sqlite — SQLite's date/time functions with 'now', json(),
  * json_array(), json_object(). */
-static int default_call_sqlite(const dctx *c, int lo, int hi, const char *name, const char **args,
+static int default_call_sqlite(dctx *c, int lo, int hi, const char *name, const char **args,
                                int nargs, const char *label)
 {
     for (int a = 0; a < nargs; a++)
@@ -784,7 +783,7 @@ static const now_fn now_fns[] = {
 
 /* default_now_fn — name (lower case) with nargs arguments (a precision in
  * args[0]) as a current date/time of the source; 1 when it is none. */
-static int default_now_fn(const dctx *c, const char *name, const char **args, int nargs,
+static int default_now_fn(dctx *c, const char *name, const char **args, int nargs,
                           const char *label)
 {
     for (size_t k = 0; k < sizeof now_fns / sizeof now_fns[0]; k++) {
@@ -957,7 +956,7 @@ static int default_value(dctx *c, int lo, int hi)
             }
             break;
         default:
-            break;
+            return sqlexpr_refuse(c->why, "default %.40s is not a value", a->val);
         }
         return default_refuse_expr(c, lo, hi);
     }
@@ -979,6 +978,7 @@ static int is_literal(const toklist *tl, int lo, int hi)
            a[1].kind == TK_NUMBER;
 }
 
+/* sqlexpr_translate_default_ex — see sqlexpr.h and the DESIGN note above. */
 int sqlexpr_translate_default_ex(sql_dialect from, sql_dialect to, const char *expr,
                                  const ltype *t, strbuf *out, const char **why)
 {
@@ -1026,6 +1026,7 @@ out:
     return rc;
 }
 
+/* sqlexpr_translate_default — the (SQLite, PostgreSQL) pair, see sqlexpr.h. */
 int sqlexpr_translate_default(const char *expr, const ltype *t, strbuf *out,
                               const char **why)
 {

@@ -14,7 +14,8 @@
  *  - log(x) is the base-10 logarithm in SQLite and PostgreSQL, the natural
  *    one in MySQL.
  *  - concat() ignores NULLs in SQLite (3.44+) and PostgreSQL; MySQL's
- *    returns NULL, as || does: it becomes ||, and theirs concat_ws('', ...).
+ *    returns NULL, as || does: it becomes ||, and theirs concat_ws('', ...)
+ *    on MySQL, coalesce(a, '') || ... on SQLite (any version).
  *  - lower()/upper() fold only ASCII in SQLite, every letter elsewhere.
  *  - substr() differs for a start <= 0; scalar max()/min() return NULL
  *    when any argument is NULL where PostgreSQL's greatest()/least() ignore
@@ -91,7 +92,8 @@ static const fn_row fns[] = {
     {{F("substring", "substr"), F("substring", "substring"), F("substring", "substring")}, 2, 3, NULL},
     {{F("instr", "instr"), F("strpos", "strpos"), F("instr", "instr")}, 2, 2, NULL},
     {{T("", "instr($2, $1)"), T("", "strpos($2, $1)"), F("locate", "locate")}, 2, 2, NULL},
-    {{F("concat", "concat"), F("concat", "concat"), T("", "concat_ws('', $*)")}, 1, -1, NULL},
+    {{F("concat", "concat"), F("", "concat"), T("", "concat_ws('', $*)")}, 1, -1, NULL},
+    {{T("", "($c)"), F("concat", "concat"), T("", "concat_ws('', $*)")}, 1, -1, NULL},
     {{T("", "($|)"), T("", "($|)"), F("concat", "concat")}, 1, -1, NULL},
     {SAME("concat_ws"), 2, -1, NULL},
     {{T("", "substr($1, 1, $2)"), F("left", "left"), F("left", "left")}, 2, 2, NULL},
@@ -172,4 +174,15 @@ const fn_row *sqlexpr_fn_find(sql_dialect from, const char *name, int nargs, int
         return r;
     }
     return NULL;
+}
+
+/* sqlexpr_fn_has_target — some row accepts name (any case) in dialect from
+ * and has a spelling in dialect to, for any number of arguments. */
+int sqlexpr_fn_has_target(sql_dialect from, sql_dialect to, const char *name)
+{
+    char low[40];
+    if (sqlexpr_case(low, sizeof low, name, 0) != 0) return 0;
+    for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++)
+        if (name_in(fns[k].d[DI(from)].names, low) && fns[k].d[DI(to)].emit) return 1;
+    return 0;
 }

@@ -222,7 +222,8 @@ typedef enum fn_how {
     FN_CALL,      /* emit(args), the arguments as written */
     FN_TEMPLATE,  /* emit is a template: $1..$9 an argument, %1..%9 the same in
                    * parentheses unless it is one operand, $* all arguments, $| all
-                   * arguments joined by || (each parenthesised when needed) */
+                   * arguments joined by || (each parenthesised when needed), $c all
+                   * arguments as coalesce(arg, '') joined by || */
     FN_KEYWORD,   /* a niladic form: the input is the bare keyword or a call with no
                    * argument or one fractional-second precision; emit as written */
     FN_GCONCAT    /* group_concat / string_agg: rebuilt for each dialect's shape */
@@ -250,6 +251,10 @@ typedef struct fn_row {
  * (any case) with nargs arguments; NULL when none does. *name_known is set
  * when some row accepts the name with another number of arguments. */
 const fn_row *sqlexpr_fn_find(sql_dialect from, const char *name, int nargs, int *name_known);
+
+/* sqlexpr_fn_has_target — some row accepts name in dialect from and has a
+ * spelling in dialect to (whatever the number of arguments). */
+int sqlexpr_fn_has_target(sql_dialect from, sql_dialect to, const char *name);
 
 /* ---------------------------------------------------------------------
  * The current date/time in PostgreSQL, pinned to UTC as SQLite's is
@@ -281,7 +286,8 @@ typedef struct xl {
     int            sep;         /* before the next piece: 0 as the token says, 1 a space, -1 none */
     char         **names;       /* spellings chosen for names the resolver did not know */
     int            nnames, cnames;
-    size_t        *mark;        /* mark[i]: where in out token i's translation starts */
+    size_t        *mark;        /* mark[i]: where in out token i's translation starts
+                                 * ((size_t)-1 until it is written) */
     const char   **why;
 } xl;
 
@@ -301,12 +307,12 @@ int  sqlexpr_ends_operand(sql_dialect d, const tok *t);
 /* sqlexpr_ops.c: rewrites of operators and special forms. Each consumes
  * tokens from i, sets *next past them and returns 0, or -1 with the reason
  * in *x->why. */
-int sqlexpr_op_like(xl *x, int i, int lo, int hi, int *next);
+int sqlexpr_op_like(xl *x, int i, int hi, int *next);
 int sqlexpr_op_is(xl *x, int i, int lo, int hi, int *next);
 int sqlexpr_op_nullsafe(xl *x, int i, int lo, int hi, int *next);   /* MySQL <=> */
 int sqlexpr_op_concat(xl *x, int i, int lo, int hi, int *next);     /* || */
 int sqlexpr_op_pgcast(xl *x, int i, int lo, int hi, int *next);     /* PostgreSQL :: */
-int sqlexpr_op_any(xl *x, int i, int lo, int hi, int *next);        /* = ANY (ARRAY[...]) */
+int sqlexpr_op_any(xl *x, int i, int *next);                        /* = ANY (ARRAY[...]) */
 int sqlexpr_op_not_bang(xl *x, int i, int hi, int *next);           /* MySQL ! */
 int sqlexpr_function(xl *x, int i, int *next);
 int sqlexpr_cast(xl *x, int i, int *next);
@@ -318,8 +324,8 @@ int sqlexpr_left_start(const xl *x, int lo, int i, int prec);
  * at s, for an operator of precedence prec. */
 int sqlexpr_right_end(const xl *x, int s, int hi, int prec);
 /* sqlexpr_wrap_left — put text before the left operand starting at token
- * l, which is already written. */
-void sqlexpr_wrap_left(xl *x, int l, int i, const char *text);
+ * l, which is already written; 0, or -1 with the reason. */
+int sqlexpr_wrap_left(xl *x, int l, int i, const char *text);
 /* sqlexpr_is_operand — [lo, hi) is one operand (a literal, a name, a call,
  * a parenthesised group): no parentheses needed around it. */
 int sqlexpr_is_operand(const xl *x, int lo, int hi);

@@ -303,18 +303,21 @@ int sqlexpr_is_operand(const xl *x, int lo, int hi)
 
 /* sqlexpr_wrap_left — insert text before the output of the operand that
  * starts at token l (already written); the marks of the tokens after it
- * up to i move with the text. */
-void sqlexpr_wrap_left(xl *x, int l, int i, const char *text)
+ * up to i move with the text. 0, or -1 when l was never written. */
+int sqlexpr_wrap_left(xl *x, int l, int i, const char *text)
 {
     strbuf *o = x->out;
     size_t pos = x->mark[l], n = strlen(text);
+    if (pos > o->len)                      /* never written: a scan went wrong */
+        return sqlexpr_refuse(x->why, "operand not understood near %.20s", x->tl->v[l].val);
     if (pos < o->len && o->buf[pos] == ' ') pos++;
     strbuf_grow(o, n);
     memmove(o->buf + pos + n, o->buf + pos, o->len - pos + 1);
     memcpy(o->buf + pos, text, n);
     o->len += n;
     for (int k = l + 1; k <= i && k < x->tl->n; k++)
-        if (x->mark[k] >= pos) x->mark[k] += n;
+        if (x->mark[k] != (size_t)-1 && x->mark[k] >= pos) x->mark[k] += n;
+    return 0;
 }
 
 /* put_operand — translate [s, e) as the operand of a rewritten operator:
@@ -388,11 +391,16 @@ static int emit_template(xl *x, int i, const char *tpl, int nargs, const int *as
     strbuf seg = STRBUF_INIT;
     int first = 1, rc = 0;
     for (const char *p = tpl;; p++) {
-        int ph = (*p == '$' || *p == '%') && (a_digit((unsigned char)p[1]) || p[1] == '*' || p[1] == '|');
+        int ph = (*p == '$' || *p == '%') &&
+                 (a_digit((unsigned char)p[1]) || p[1] == '*' || p[1] == '|' || p[1] == 'c');
         if (*p && !ph) {
             strbuf_addc(&seg, *p);
             continue;
         }
+        int a0 = *p && a_digit((unsigned char)p[1]) ? p[1] - '1' : -1;
+        if (*p && a0 > 0 && a0 < nargs && a0 < MAXARGS && seg.len >= 2 &&
+            !strcmp(seg.buf + seg.len - 2, ", ") && !t[as[a0]].space)
+            seg.buf[--seg.len] = '\0';       /* round(x,2): the source wrote no space */
         if (seg.len) {
             xl_put(x, first ? t[i].space : 0, strbuf_cstr(&seg));
             first = 0;
@@ -410,11 +418,13 @@ static int emit_template(xl *x, int i, const char *tpl, int nargs, const int *as
             if (wrap) xl_put(x, 0, ")");
         } else {
             for (int a = 0; a < nargs && a < MAXARGS && !rc; a++) {
-                if (a) xl_put(x, 0, c == '|' ? " || " : ", ");
+                if (a) xl_put(x, 0, c == '*' ? ", " : " || ");
                 int wrap = c == '|' && !sqlexpr_is_operand(x, as[a], ae[a]);
                 if (wrap) xl_put(x, 0, "(");
+                if (c == 'c') xl_put(x, 0, "coalesce(");
                 rc = xl_sub(x, as[a], ae[a], 0);
                 if (wrap && !rc) xl_put(x, 0, ")");
+                if (c == 'c' && !rc) xl_put(x, 0, ", '')");
             }
             if (rc) break;
         }
@@ -640,7 +650,8 @@ int sqlexpr_function(xl *x, int i, int *next)
     int as[MAXARGS], ae[MAXARGS];
     int nargs = args_split(x, open, close, as, ae, MAXARGS), known = 0;
     const fn_row *r = sqlexpr_fn_find(x->from, t[i].val, nargs, &known);
-    if (!r && known) return sqlexpr_refuse(x->why, "%s() with %d arguments", name, nargs);
+    if (!r && known && sqlexpr_fn_has_target(x->from, x->to, t[i].val))
+        return sqlexpr_refuse(x->why, "%s() with %d arguments", name, nargs);
     if (!r)
         return sqlexpr_refuse(x->why, "function %s() has no %s equivalent", name, sqlexpr_target(x));
     const fn_cell *c = &r->d[DI(x->to)];
@@ -807,6 +818,8 @@ static int cast_literal(xl *x, const char *s, const cast_type *ct, strbuf *out)
         }
         break;
     default:
+        if (!strncmp(ct->text, "interval", 8))
+            return sqlexpr_refuse(x->why, "date arithmetic ('%s'::interval) is not translated", shown);
         return sqlexpr_refuse(x->why, "cast to %s has no %s equivalent", ct->text, sqlexpr_target(x));
     }
     return sqlexpr_refuse(x->why, "'%s'::%s is not a valid %s value", shown, ct->text, ct->text);
@@ -851,6 +864,8 @@ int sqlexpr_op_pgcast(xl *x, int i, int lo, int hi, int *next)
         int rc = 0;
         if (null) strbuf_adds(&lt, "NULL");
         else rc = cast_literal(x, lit, &ct, &lt);
+        if (rc == 0 && x->mark[l] > x->out->len)
+            rc = sqlexpr_refuse(x->why, "operand not understood near %.20s", x->tl->v[l].val);
         if (rc == 0) {
             size_t pos = x->mark[l];
             int space = pos < x->out->len && x->out->buf[pos] == ' ';
@@ -865,6 +880,8 @@ int sqlexpr_op_pgcast(xl *x, int i, int lo, int hi, int *next)
     char ty[64];
     if (sqlexpr_cast_target(SQL_POSTGRESQL, x->to, &ct, ty, sizeof ty) != 0)
         return sqlexpr_refuse(x->why, "cast to %s has no %s equivalent", ct.text, sqlexpr_target(x));
+    if (x->mark[l] > x->out->len)
+        return sqlexpr_refuse(x->why, "operand not understood near %.20s", x->tl->v[l].val);
     if (x->tl->v[l].kind == TK_LPAREN && x->tl->match[l] == i - 1 && sqlexpr_is_operand(x, l + 1, i - 1)) {
         /* (name)::type: CAST(name AS type), without the parentheses */
         size_t pos = x->mark[l];
@@ -875,7 +892,7 @@ int sqlexpr_op_pgcast(xl *x, int i, int lo, int hi, int *next)
         xl_put(x, space || x->tl->v[l].space, "CAST(");
         if (xl_sub(x, l + 1, i - 1, 0)) return -1;
     } else {
-        sqlexpr_wrap_left(x, l, i, "CAST(");
+        if (sqlexpr_wrap_left(x, l, i, "CAST(")) return -1;
     }
     xl_put(x, 1, "AS");
     xl_put(x, 1, ty);
@@ -958,13 +975,11 @@ static void like_rescape(const char *p, char esc, strbuf *r)
 /* sqlexpr_op_like — LIKE / ILIKE (keyword at i) or PostgreSQL's ~~ ~~*
  * !~~ !~~* (operator at i), with its pattern and optional ESCAPE, written
  * for the target (see the table at the top of this file). */
-int sqlexpr_op_like(xl *x, int i, int lo, int hi, int *next)
+int sqlexpr_op_like(xl *x, int i, int hi, int *next)
 {
     const tok *t = x->tl->v, *k = &t[i];
-    const char *tgt = sqlexpr_target(x);
     int ci, neg = 0;
     char esc;                                 /* the source's escape character, 0 none */
-    (void)lo;
     if (k->kind == TK_OP) {
         neg = k->val[0] == '!';
         ci = k->val[strlen(k->val) - 1] == '*';
@@ -974,22 +989,45 @@ int sqlexpr_op_like(xl *x, int i, int lo, int hi, int *next)
     esc = x->from == SQL_SQLITE ? 0 : '\\';
     int e = operand_end(x, i + 1, hi);
     if (e == i + 1) return sqlexpr_refuse(x->why, "LIKE without a pattern");
-    int has_esc = e < hi && word_is(&t[e], "ESCAPE"), end = e;
+    int pl = i + 1, ph = e;                   /* the pattern's tokens */
+    int has_esc = e < hi && word_is(&t[e], "ESCAPE"), call = 0, end = e;
     if (has_esc) {
-        if (e + 1 >= hi || t[e + 1].kind != TK_STRING || strlen(t[e + 1].val) > 1)
+        int ee = e + 1 < hi ? pg_cast_end(x, e + 2, hi) : hi;
+        const tok *et = e + 1 < hi ? const_string(x, e + 1, ee) : NULL;
+        if ((!et || strlen(et->val) > 1) && x->to == SQL_POSTGRESQL && x->from == SQL_SQLITE) {
+            /* PostgreSQL takes the clause as it is: the loop writes it */
+            xl_put(x, k->space, ci ? "ILIKE" : "LIKE");
+            *next = e;
+            return xl_range(x, pl, ph, 0);
+        }
+        if (!et || strlen(et->val) > 1)
             return sqlexpr_refuse(x->why, "LIKE ... ESCAPE with a computed escape is not translated");
-        esc = t[e + 1].val[0];
-        end = e + 2;
+        esc = et->val[0];
+        end = ee;
+    } else if (x->from == SQL_POSTGRESQL && e - pl >= 4 && word_is(&t[pl], "like_escape") &&
+               t[pl + 1].kind == TK_LPAREN && x->tl->match[pl + 1] == e - 1) {
+        /* how PostgreSQL prints LIKE p ESCAPE c: ~~ like_escape(p, c) */
+        int as[2], ae[2];
+        const tok *et = args_split(x, pl + 1, e - 1, as, ae, 2) == 2 ? const_string(x, as[1], ae[1]) : NULL;
+        if (!et || strlen(et->val) > 1)
+            return sqlexpr_refuse(x->why, "LIKE ... ESCAPE with a computed escape is not translated");
+        esc = et->val[0];
+        pl = as[0];
+        ph = ae[0];
+        has_esc = call = 1;
     }
-    const tok *pat = const_string(x, i + 1, e);
-    *next = has_esc ? e : e;       /* ESCAPE 'c' is written by the loop unless replaced */
+    const tok *pat = const_string(x, pl, ph);
+    char lit[8];                              /* the escape character as a literal */
+    snprintf(lit, sizeof lit, esc == '\'' ? "''''" : "'%c'", esc);
+    *next = end;
+#define PATTERN_SPACE() do { if (call) x->sep = 1; } while (0)
 
     switch (x->to) {
     case SQL_POSTGRESQL:
-        xl_put(x, k->space, neg ? "NOT " : "");
-        xl_put(x, neg ? 0 : k->space, ci ? "ILIKE" : "LIKE");
-        if (xl_range(x, i + 1, e, 0)) return -1;
-        if (!has_esc && !esc && !(pat && !strchr(pat->val, '\\'))) xl_put(x, 1, "ESCAPE ''");
+        xl_put(x, k->space, ci ? "ILIKE" : "LIKE");
+        if (xl_range(x, pl, ph, 0)) return -1;
+        if (has_esc) return xl_range(x, e, end, 0);
+        if (!esc && !(pat && !strchr(pat->val, '\\'))) xl_put(x, 1, "ESCAPE ''");
         return 0;
     case SQL_SQLITE:
         if (!ci) {
@@ -1000,15 +1038,19 @@ int sqlexpr_op_like(xl *x, int i, int lo, int hi, int *next)
             like_to_glob(pat->val, esc, &g);
             sqlexpr_quote_literal(SQL_SQLITE, &q, strbuf_cstr(&g));
             xl_put(x, k->space, neg ? "NOT GLOB" : "GLOB");
-            xl_put(x, t[i + 1].space || 1, strbuf_cstr(&q));
+            xl_put(x, 1, strbuf_cstr(&q));
             strbuf_free(&g);
             strbuf_free(&q);
-            *next = end;
             return 0;
         }
         xl_put(x, k->space, neg ? "NOT LIKE" : "LIKE");
-        if (xl_range(x, i + 1, e, 0)) return -1;
-        if (!has_esc && esc && !(pat && !strchr(pat->val, esc))) xl_put(x, 1, "ESCAPE '\\'");
+        PATTERN_SPACE();
+        if (xl_range(x, pl, ph, 0)) return -1;
+        if (has_esc && !call) return xl_range(x, e, end, 0);
+        if (esc && !(pat && !strchr(pat->val, esc))) {
+            xl_put(x, 1, "ESCAPE");
+            xl_put(x, 1, lit);
+        }
         return 0;
     case SQL_MYSQL:
         xl_put(x, k->space, neg ? "NOT LIKE" : "LIKE");
@@ -1022,21 +1064,28 @@ int sqlexpr_op_like(xl *x, int i, int lo, int hi, int *next)
             xl_put(x, 1, "ESCAPE '!'");
             strbuf_free(&r);
             strbuf_free(&q);
-            *next = end;
             return 0;
         }
         if (!pat && !esc)
-            return sqlexpr_refuse(x->why, "LIKE with a computed pattern: MySQL always has an "
-                                  "escape character");
+            return sqlexpr_refuse(x->why, "LIKE with a computed pattern and no escape character has "
+                                  "no MySQL equivalent (MySQL escapes with \\)");
         if (has_esc && esc == '\\')
             return sqlexpr_refuse(x->why, "LIKE ... ESCAPE '\\' with a computed pattern is not "
                                   "translated to MySQL");
-        if (ci) return xl_range(x, i + 1, e, 0);
-        if (put_operand(x, i + 1, e)) return -1;
-        xl_put(x, 1, "COLLATE utf8mb4_bin");
+        if (ci) {
+            PATTERN_SPACE();
+            if (xl_range(x, pl, ph, 0)) return -1;
+        } else {
+            if (put_operand(x, pl, ph)) return -1;
+            xl_put(x, 1, "COLLATE utf8mb4_bin");
+        }
+        if (has_esc && esc) {
+            xl_put(x, 1, "ESCAPE");
+            xl_put(x, 1, lit);
+        }
         return 0;
     }
-    (void)tgt;
+#undef PATTERN_SPACE
     return 0;
 }
 
@@ -1055,7 +1104,7 @@ static int nullsafe(xl *x, int i, int lo, int hi, int j, int eq, int prec, int *
     switch (x->to) {
     case SQL_POSTGRESQL: {
         int l = sqlexpr_left_start(x, lo, i, prec);
-        sqlexpr_wrap_left(x, l, i, "(");
+        if (sqlexpr_wrap_left(x, l, i, "(")) return -1;
         xl_put(x, 1, eq ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM");
         if (put_operand(x, j, r)) return -1;
         xl_put(x, 0, ")");
@@ -1063,7 +1112,7 @@ static int nullsafe(xl *x, int i, int lo, int hi, int j, int eq, int prec, int *
     }
     case SQL_SQLITE: {
         int l = sqlexpr_left_start(x, lo, i, prec);
-        sqlexpr_wrap_left(x, l, i, "(");
+        if (sqlexpr_wrap_left(x, l, i, "(")) return -1;
         xl_put(x, t[i].space, eq ? "IS" : "IS NOT");
         if (put_operand(x, j, r)) return -1;
         xl_put(x, 0, ")");
@@ -1071,7 +1120,7 @@ static int nullsafe(xl *x, int i, int lo, int hi, int j, int eq, int prec, int *
     }
     case SQL_MYSQL: {
         int l = sqlexpr_left_start(x, lo, i, prec);
-        sqlexpr_wrap_left(x, l, i, eq ? "(" : "NOT (");
+        if (sqlexpr_wrap_left(x, l, i, eq ? "(" : "NOT (")) return -1;
         xl_put(x, t[i].space, "<=>");
         if (put_operand(x, j, r)) return -1;
         xl_put(x, 0, ")");
@@ -1118,6 +1167,11 @@ int sqlexpr_op_is(xl *x, int i, int lo, int hi, int *next)
     int prec = x->from == SQL_POSTGRESQL ? P_IS : P_EQ;
     if (j + 1 < hi && word_is(&t[j], "DISTINCT") && word_is(&t[j + 1], "FROM"))
         return nullsafe(x, i, lo, hi, j + 2, neg, prec, next);
+    if (x->from != SQL_SQLITE) {
+        char cb[24];
+        return sqlexpr_refuse(x->why, "IS %s has no %s equivalent",
+                              j < hi ? sqlexpr_clip(cb, sizeof cb, t[j].val) : "", sqlexpr_target(x));
+    }
     return nullsafe(x, i, lo, hi, j, !neg, prec, next);
 }
 
@@ -1134,7 +1188,7 @@ int sqlexpr_op_concat(xl *x, int i, int lo, int hi, int *next)
     int prec = x->from == SQL_POSTGRESQL ? P_OTHER : P_CONCAT;
     int l = sqlexpr_left_start(x, lo, i, prec), r = sqlexpr_right_end(x, i + 1, hi, prec);
     if (l >= i || r == i + 1) return sqlexpr_refuse(x->why, "|| without an operand");
-    sqlexpr_wrap_left(x, l, i, "concat(");
+    if (sqlexpr_wrap_left(x, l, i, "concat(")) return -1;
     xl_put(x, 0, ",");
     x->sep = 1;
     if (xl_range(x, i + 1, r, 0)) return -1;
@@ -1146,14 +1200,12 @@ int sqlexpr_op_concat(xl *x, int i, int lo, int hi, int *next)
 /* sqlexpr_op_any — PostgreSQL's "x = ANY (ARRAY[...])" (how it prints
  * x IN (...)) and "x <> ALL (ARRAY[...])" (x NOT IN (...)), the array
  * possibly cast ((ARRAY[...])::text[]), or a subquery. */
-int sqlexpr_op_any(xl *x, int i, int lo, int hi, int *next)
+int sqlexpr_op_any(xl *x, int i, int *next)
 {
     const tok *t = x->tl->v;
     const char *tgt = sqlexpr_target(x);
     int eq = op_is(&t[i], "="), any = !word_is(&t[i + 1], "ALL");
     int g = i + 2, ge = x->tl->match[g];
-    (void)lo;
-    (void)hi;
     *next = ge + 1;
     if (eq != any)
         return sqlexpr_refuse(x->why, "%s %s (...) has no %s equivalent", t[i].val, t[i + 1].val, tgt);

@@ -39,15 +39,15 @@ static const char *const kw_pg[] = {
 };
 
 static const char *const kw_mysql[] = {
-    "ALL", "AND", "AS", "ASC", "BETWEEN", "BINARY", "BY", "CASE", "CAST", "COLLATE",
-    "CROSS", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER", "DESC",
-    "DISTINCT", "DIV", "DUAL", "ELSE", "END", "ESCAPE", "EXCEPT", "EXISTS", "FALSE",
-    "FROM", "GROUP", "HAVING", "IN", "INNER", "INTERSECT", "INTERVAL", "IS", "JOIN",
-    "LEFT", "LIKE", "LIMIT", "LOCALTIME", "LOCALTIMESTAMP", "MOD", "NATURAL", "NOT",
-    "NULL", "OFFSET", "ON", "OR", "ORDER", "OUTER", "RECURSIVE", "REGEXP", "RIGHT",
-    "RLIKE", "SELECT", "SEPARATOR", "SOUNDS", "STRAIGHT_JOIN", "THEN", "TRUE", "UNION",
-    "UNKNOWN", "USING", "UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP", "VALUES", "WHEN",
-    "WHERE", "WINDOW", "WITH", "XOR",
+    "ALL", "AND", "AS", "ASC", "BETWEEN", "BINARY", "BOTH", "BY", "CASE", "CAST",
+    "COLLATE", "CROSS", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP",
+    "CURRENT_USER", "DESC", "DISTINCT", "DIV", "DUAL", "ELSE", "END", "ESCAPE", "EXCEPT",
+    "EXISTS", "FALSE", "FOR", "FROM", "GROUP", "HAVING", "IN", "INNER", "INTERSECT",
+    "INTERVAL", "IS", "JOIN", "LEADING", "LEFT", "LIKE", "LIMIT", "LOCALTIME",
+    "LOCALTIMESTAMP", "MOD", "NATURAL", "NOT", "NULL", "OFFSET", "ON", "OR", "ORDER",
+    "OUTER", "RECURSIVE", "REGEXP", "RIGHT", "RLIKE", "SELECT", "SEPARATOR", "SOUNDS",
+    "STRAIGHT_JOIN", "THEN", "TRAILING", "TRUE", "UNION", "UNKNOWN", "USING", "UTC_DATE",
+    "UTC_TIME", "UTC_TIMESTAMP", "VALUES", "WHEN", "WHERE", "WINDOW", "WITH", "XOR",
 };
 
 /* kw_cmp — bsearch comparison of a word with a keyword list entry. */
@@ -169,7 +169,7 @@ int sqlexpr_cast_parse(sql_dialect d, const toklist *tl, int lo, int hi, cast_ty
                     U[len++] = (char)a_upper((unsigned char)*p);
                 U[len] = '\0';
             }
-        snprintf(ct->text, sizeof ct->text, "%s", U);
+        snprintf(ct->text, sizeof ct->text, "%.*s", (int)sizeof ct->text - 1, U);
         if (strstr(U, "INT")) ct->kind = CK_INT;
         else if (strstr(U, "CHAR") || strstr(U, "CLOB") || strstr(U, "TEXT")) ct->kind = CK_TEXT;
         else if (strstr(U, "BLOB") || !*U) ct->kind = CK_BYTES;
