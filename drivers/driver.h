@@ -90,7 +90,8 @@ typedef struct ferry_driver {
      * *points (malloc'd, caller frees), *npoints entries. */
     int  (*key_split_points)(ferry_conn *c, const cat_table *t, const char *key_column,
                              int64_t step, int64_t **points, int *npoints, ferry_err *e);
-    /* read_chunk — stream the rows of spec in key order into cb. */
+    /* read_chunk — stream the rows of spec into cb, each with its key (in
+     * no particular order: a chunk is a key range, order is not needed). */
     int  (*read_chunk)(ferry_conn *c, const read_spec *spec, row_callback cb,
                        void *ctx, ferry_err *e);
 

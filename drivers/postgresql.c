@@ -47,6 +47,7 @@
 #include "dialect.h"
 #include "pg_copy_binary.h"
 #include "postgresql.h"
+#include "pg_source.h"
 
 #define PG_COPY_PIECE  (256 * 1024)   /* most bytes per PQputCopyData call */
 #define PG_STMT_SHOWN  80             /* statement characters shown in errors */
@@ -89,6 +90,7 @@ typedef struct pg_conn {
     char      **copy_cols;            /* ... and its ncols quoted columns */
     int64_t     rows_sent;            /* rows encoded since copy_begin */
     strbuf      copybuf;              /* encoded rows not yet given to libpq */
+    pg_src      src;                  /* source side (pg_source.c) */
 } pg_conn;
 
 static void pg_copy_state_clear(pg_conn *c);
@@ -548,6 +550,7 @@ static int pg_connect(ferry_conn *fc, const ferry_url *u, ferry_err *e)
     }
     PQclear(res);
     strbuf_free(&setup);
+    pg_src_init(&c->src, c->pg, c->display, fc->side);
     return 0;
 
 fail:
@@ -568,6 +571,7 @@ static void pg_close(ferry_conn *fc)
 
     if (!c)
         return;
+    pg_src_free(&c->src);
     if (c->pg)
         PQfinish(c->pg);
     strbuf_free(&c->copybuf);
@@ -1265,7 +1269,35 @@ int pg_error_is_row_level(const ferry_err *e)
     return strncmp(e->sqlstate, "22", 2) == 0 || strncmp(e->sqlstate, "23", 2) == 0;
 }
 
+/* The source side lives in pg_source.c, on the connection's pg_src; these
+ * adapt it to the driver interface. */
+#define PGSRC(c) (&((pg_conn *)(c))->src)
+static int pg_begin_snapshot(ferry_conn *c, ferry_err *e)
+{ return pg_src_begin_snapshot(PGSRC(c), e); }
+static int pg_snapshot_export(ferry_conn *c, char *id, size_t n, ferry_err *e)
+{ return pg_src_export_snapshot(PGSRC(c), id, n, e); }
+static int pg_snapshot_import(ferry_conn *c, const char *id, ferry_err *e)
+{ return pg_src_import_snapshot(PGSRC(c), id, e); }
+static int pg_describe(ferry_conn *c, ferry_catalog *cat, ferry_err *e)
+{ return pg_src_describe(PGSRC(c), cat, e); }
+static int pg_key_stats(ferry_conn *c, const cat_table *t, const char *k, int64_t *n,
+                        int64_t *lo, int64_t *hi, ferry_err *e)
+{ return pg_src_key_stats(PGSRC(c), t, k, n, lo, hi, e); }
+static int pg_key_split_points(ferry_conn *c, const cat_table *t, const char *k, int64_t step,
+                               int64_t **p, int *np, ferry_err *e)
+{ return pg_src_key_split_points(PGSRC(c), t, k, step, p, np, e); }
+static int pg_read_chunk(ferry_conn *c, const read_spec *spec, row_callback cb, void *ctx,
+                         ferry_err *e)
+{ return pg_src_read_chunk(PGSRC(c), spec, cb, ctx, e); }
+
 const ferry_driver postgresql_driver = {
+    .begin_snapshot    = pg_begin_snapshot,
+    .snapshot_export   = pg_snapshot_export,
+    .snapshot_import   = pg_snapshot_import,
+    .describe          = pg_describe,
+    .key_stats         = pg_key_stats,
+    .key_split_points  = pg_key_split_points,
+    .read_chunk        = pg_read_chunk,
     .name              = "postgresql",
     .engine            = ENGINE_POSTGRESQL,
     .dialect           = &postgresql_dialect,

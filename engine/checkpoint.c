@@ -297,7 +297,8 @@ static int reject_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "table", v[0]);
     cJSON_AddNumberToObject(o, "chunk", atoi(v[1]));
-    if (v[2]) cJSON_AddNumberToObject(o, "key", (double)strtoll(v[2], NULL, 10));
+    /* Keys are 64-bit integers: written as the digits, not as a double. */
+    if (v[2]) cJSON_AddRawToObject(o, "key", v[2]);
     else cJSON_AddNullToObject(o, "key");
     if (v[3]) cJSON_AddStringToObject(o, "column", v[3]);
     else cJSON_AddNullToObject(o, "column");

@@ -266,9 +266,16 @@ static int open_readers(session *s, const ferry_options *o, run_ctx *rc, ferry_e
     int n = o->jobs < 4 ? o->jobs : 4;
     if (n < 1 || s->su.engine == ENGINE_SQLITE) n = 1;
     char snap[256] = "";
-    if (n > 1 && s->src->drv->snapshot_export &&
-        s->src->drv->snapshot_export(s->src, snap, sizeof snap, e))
-        return -1;
+    if (n > 1 && s->src->drv->snapshot_export) {
+        ferry_err ex = {0};
+        if (s->src->drv->snapshot_export(s->src, snap, sizeof snap, &ex)) {
+            /* No shared snapshot (e.g. not permitted): one reader keeps the
+             * copy consistent, at some cost in speed. */
+            progress_say(s->pr, "note: cannot share the source snapshot between readers (%s): "
+                         "reading with one connection", ex.msg);
+            n = 1;
+        }
+    }
     rc->srcs = xcalloc((size_t)n, sizeof(ferry_conn *));
     rc->srcs[0] = s->src;
     rc->nsrcs = 1;

@@ -386,6 +386,24 @@ static const char *column_target(const plan_table *t, const char *src_name)
     return NULL;
 }
 
+/* index_method — the access method of a PostgreSQL index other than btree
+ * ("gin", "gist", ...), read from its definition; "exclusion constraint" for
+ * an EXCLUDE constraint; NULL for a plain (btree) index. */
+static const char *index_method(const cat_index *ix)
+{
+    static const char *const methods[] = {"gin", "gist", "brin", "hash", "spgist", "bloom"};
+    if (!ix->sql) return NULL;
+    if (strstr(ix->sql, " EXCLUDE ")) return "exclusion constraint";
+    const char *u = strstr(ix->sql, " USING ");
+    if (!u) return NULL;
+    u += 7;
+    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) {
+        size_t n = strlen(methods[i]);
+        if (strncasecmp(u, methods[i], n) == 0 && (u[n] == ' ' || u[n] == '(')) return methods[i];
+    }
+    return NULL;
+}
+
 /* plan_key_steps — primary key and unique constraints and indexes. */
 static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
 {
@@ -440,6 +458,15 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
             src_name = arena_strdup(&p->mem, strbuf_cstr(&sb));
             strbuf_reset(&sb);
         }
+        /* Index methods other than btree (PostgreSQL's gin, gist, brin,
+         * hash) and exclusion constraints only exist on PostgreSQL. */
+        const char *method = index_method(ix);
+        if (method && (p->dst_sql != SQL_POSTGRESQL || !strcmp(method, "exclusion constraint"))) {
+            plan_skip(p, "index", ix->name, ix->sql, "not created: %s %s", method,
+                      strcmp(method, "exclusion constraint") ? "indexes exist only on PostgreSQL"
+                      : "not recreated by this version (recreate it from the text)");
+            continue;
+        }
         char *iname = target_name(p, src_name, "index");
         strbuf cols = STRBUF_INIT;
         for (int k = 0; k < ix->nparts && ok; k++) {
@@ -462,7 +489,10 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
                 }
                 strbuf_addf(&cols, "(%s)", strbuf_cstr(&ex));
             }
-            if (part->collation && strcasecmp(part->collation, "BINARY") != 0)
+            if (part->collation && p->src_sql == p->dst_sql) {
+                strbuf_adds(&cols, " COLLATE ");
+                QI(&cols, part->collation);          /* same engine: same collations */
+            } else if (part->collation && strcasecmp(part->collation, "BINARY") != 0)
                 plan_warn(p, "index", ix->name, ix->sql,
                           "collation %s of index column dropped: %s has no such collation; "
                           "comparisons in this index are case- and byte-exact",
@@ -515,7 +545,9 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
         } else {
             strbuf_addf(&sb, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
             QI(&sb, iname);
-            strbuf_addf(&sb, " ON %s (%s)", t->qname, strbuf_cstr(&cols));
+            strbuf_addf(&sb, " ON %s", t->qname);
+            if (method) strbuf_addf(&sb, " USING %s", method);
+            strbuf_addf(&sb, " (%s)", strbuf_cstr(&cols));
             if (where) strbuf_addf(&sb, " WHERE %s", where);
             int has_expr = !plain_cols || where;
             plan_step *is = plan_add_step(p, STEP_INDEX, ti, arena_sprintf(&p->mem, "index:%s", iname),
