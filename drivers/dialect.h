@@ -30,6 +30,7 @@ typedef struct ferry_dialect {
     int  alter_add_constraint;   /* ALTER TABLE ... ADD CONSTRAINT (not SQLite) */
     int  deferrable_fks;         /* DEFERRABLE INITIALLY DEFERRED (not MySQL) */
     int  default_expr_parens;    /* a non-literal DEFAULT must be in parentheses (SQLite) */
+    int  max_key_text_chars;     /* >0: a key/indexed text column must be varchar(n), n <= this (MySQL 768) */
     int  index_names_per_table;  /* index names are per table (MySQL), not per schema */
     /* create_table_suffix — appended to CREATE TABLE (MySQL: engine and
      * character set); "" when none. */

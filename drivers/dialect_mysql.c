@@ -66,6 +66,7 @@ const ferry_dialect mysql_dialect = {
      * ordering byte-exact as in PostgreSQL and SQLite (a _ci collation would
      * make 'A' and 'a' collide in a unique index). */
     .create_table_suffix = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    .max_key_text_chars = 768,
     .quote_ident = my_quote_ident,
     .quote_literal = my_quote_literal,
     .qualify = my_qualify,

@@ -1,8 +1,9 @@
 /* mysql.c — the MySQL/MariaDB driver over MariaDB Connector/C (libmariadb):
  * connecting (URL options, option files, TLS, errors that say what to do),
- * the session every connection runs in, statements with PostgreSQL-style
- * $N parameters, transactions, and the driver table. The source side lives
- * in mysql_read.c, the bulk load in mysql_write.c (see mysql_internal.h).
+ * the session every connection runs in, the error helpers, and the driver
+ * table. Statements are in mysql_stmt.c, the catalog in mysql_describe.c,
+ * the source side in mysql_read.c, the bulk load in mysql_write.c (see
+ * mysql_internal.h).
  *
  * DESIGN
  * - One my_conn per thread. mysql_library_init runs once (pthread_once)
@@ -10,6 +11,9 @@
  * - connect reads the [client] (and [client-mariadb]) groups of the option
  *   files like the mysql client does (~/.my.cnf: user, password, socket,
  *   TLS), or the file named by ?defaults-file=; what the URL says wins.
+ *   TLS: ssl-mode DISABLED, PREFERRED (the default over TCP), REQUIRED,
+ *   VERIFY_CA, VERIFY_IDENTITY (Connector/C verifies the chain and the
+ *   host name together, so VERIFY_CA is as strict as VERIFY_IDENTITY).
  *   Without a password in the URL, Connector/C takes MYSQL_PWD or the
  *   option files' one.
  * - Every session is pinned to what the canonical forms (convert.h)
@@ -42,7 +46,6 @@
 #include "mysql_internal.h"
 
 #define MY_CONNECT_TIMEOUT 30         /* seconds, unless the URL says */
-#define MY_NET_TIMEOUT     86400      /* net_read/write_timeout of the session */
 #define MY_SQL_MODE "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE," \
                     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION," \
                     "NO_AUTO_VALUE_ON_ZERO,NO_BACKSLASH_ESCAPES"
@@ -50,6 +53,7 @@
 static pthread_once_t my_lib_once = PTHREAD_ONCE_INIT;
 static int my_lib_rc;
 
+/* my_lib_init — once per process, before the first mysql_init. */
 static void my_lib_init(void)
 {
     my_lib_rc = mysql_library_init(0, NULL, NULL);
@@ -248,7 +252,7 @@ typedef struct my_params {
     int ssl_mode;                     /* MY_SSL_* */
     const char *ssl_ca, *ssl_capath, *ssl_cert, *ssl_key, *ssl_cipher, *ssl_crl,
                *tls_version;
-    const char *defaults_file, *defaults_group, *plugin_dir, *default_auth;
+    const char *defaults_file, *defaults_group, *plugin_dir, *default_auth, *public_key;
     unsigned int connect_timeout, read_timeout, write_timeout;
     int compress;
 } my_params;
@@ -370,6 +374,8 @@ static int my_parse_params(const my_conn *c, const ferry_url *u, my_params *p, f
             p->plugin_dir = v;
         } else if (!strcmp(k, "default_auth") || !strcmp(k, "auth_plugin")) {
             p->default_auth = v;
+        } else if (!strcmp(k, "server_public_key") || !strcmp(k, "server_public_key_path")) {
+            p->public_key = v;          /* caching_sha2/sha256 over plain TCP */
         } else if (!strcmp(k, "compress")) {
             p->compress = my_truth(v) == 1;
         } else {
@@ -411,6 +417,8 @@ static void my_apply_options(my_conn *c, const my_params *p)
         mysql_options(c->my, MYSQL_PLUGIN_DIR, p->plugin_dir);
     if (p->default_auth)
         mysql_options(c->my, MYSQL_DEFAULT_AUTH, p->default_auth);
+    if (p->public_key)
+        mysql_options(c->my, MYSQL_SERVER_PUBLIC_KEY, p->public_key);
     if (p->compress)
         mysql_options(c->my, MYSQL_OPT_COMPRESS, NULL);
     if (c->base.side == SIDE_TARGET) {
@@ -420,6 +428,11 @@ static void my_apply_options(my_conn *c, const my_params *p)
     }
     if (p->ssl_mode == MY_SSL_DISABLED)
         return;
+    /* Over TCP, TLS when the server offers it, as the mysql client does
+     * (Connector/C 3.3 alone would not ask). A local socket needs none. */
+    if (p->ssl_mode == MY_SSL_UNSET && !files && !p->socket && p->host &&
+        strcmp(p->host, "localhost") != 0)
+        mysql_ssl_set(c->my, NULL, NULL, NULL, NULL, NULL);
     if (files || p->ssl_mode >= MY_SSL_PREFERRED)
         mysql_ssl_set(c->my, p->ssl_key, p->ssl_cert, p->ssl_ca, p->ssl_capath, p->ssl_cipher);
     if (p->ssl_crl)
@@ -537,6 +550,11 @@ static int my_session(my_conn *c, ferry_err *e)
     mysql_free_result(res);
     if (c->max_packet < 1024 * 1024)
         c->max_packet = 1024 * 1024;
+    if (c->is_mariadb) {
+        unsigned long ext = 0;
+        mariadb_get_infov(c->my, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &ext);
+        c->bulk_ok = (ext & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) != 0;
+    }
     return 0;
 }
 
@@ -550,7 +568,7 @@ static int my_connect(ferry_conn *fc, const ferry_url *u, ferry_err *e)
 
     c->display = xstrdup(u->display && *u->display ? u->display : "mysql (client defaults)");
     c->load_piece = 4u * 1024 * 1024;
-    c->insert_rows = 1000;
+    c->insert_rows = 500;
     pthread_once(&my_lib_once, my_lib_init);
     if (my_lib_rc) {
         my_err(c, e, FERRY_E_INTERNAL, NULL, "cannot initialise the MySQL client library");
@@ -560,8 +578,6 @@ static int my_connect(ferry_conn *fc, const ferry_url *u, ferry_err *e)
         goto fail;
     if (p.password)
         c->password = xstrdup(p.password);
-    if (p.dbname)
-        c->dbname = xstrdup(p.dbname);
     if (!(c->my = mysql_init(NULL))) {
         my_err(c, e, FERRY_E_NOMEM, NULL, "cannot connect to %s: out of memory", c->display);
         goto fail;
@@ -588,14 +604,13 @@ static int my_connect(ferry_conn *fc, const ferry_url *u, ferry_err *e)
     }
     return 0;
 fail:
+    my_copy_free(c);
     if (c->my)
         mysql_close(c->my);
     c->my = NULL;
-    my_copy_free(c);
     free(c->display);
     free(c->password);
-    free(c->dbname);
-    c->display = c->password = c->dbname = NULL;
+    c->display = c->password = NULL;
     return -1;
 }
 
@@ -612,7 +627,6 @@ static void my_close(ferry_conn *fc)
         mysql_close(c->my);
     free(c->display);
     free(c->password);
-    free(c->dbname);
     free(c);
 }
 
@@ -633,362 +647,11 @@ static int my_server_version(ferry_conn *fc, char *buf, size_t n, ferry_err *e)
 }
 
 /* ---------------------------------------------------------------------
- * Statements
+ * Options and the driver table
  * ------------------------------------------------------------------- */
 
-/* my_scan — the lexer shared by statement splitting and placeholder
- * rewriting: from sql[i], skip one quoted literal, quoted identifier or
- * comment and return the index after it; return i when sql[i] starts none
- * of them. Literals follow the session's NO_BACKSLASH_ESCAPES. */
-static size_t my_scan(const char *sql, size_t i)
-{
-    char q = sql[i];
-
-    if (q == '\'' || q == '"' || q == '`') {
-        for (i++; sql[i]; i++)
-            if (sql[i] == q) {
-                if (sql[i + 1] != q) return i + 1;
-                i++;
-            }
-        return i;
-    }
-    if (q == '#' || (q == '-' && sql[i + 1] == '-' &&
-                     (sql[i + 2] == '\0' || isspace((unsigned char)sql[i + 2])))) {
-        while (sql[i] && sql[i] != '\n') i++;
-        return i;
-    }
-    if (q == '/' && sql[i + 1] == '*') {
-        for (i += 2; sql[i] && !(sql[i] == '*' && sql[i + 1] == '/'); i++) {}
-        return sql[i] ? i + 2 : i;
-    }
-    return i;
-}
-
-/* my_rewrite — sql with $N placeholders (outside literals, identifiers and
- * comments, not inside a word) turned into ?, appended to out; order[k]
- * gets the parameter number (0-based) of the k-th ?, *n their count (at
- * most cap). Returns -1 when a $N is beyond nparams. */
-static int my_rewrite(const char *sql, int nparams, strbuf *out, int *order, int cap, int *n)
-{
-    size_t i = 0;
-
-    *n = 0;
-    while (sql[i]) {
-        size_t j = my_scan(sql, i);
-        if (j != i) {
-            strbuf_add(out, sql + i, j - i);
-            i = j;
-            continue;
-        }
-        if (sql[i] == '$' && isdigit((unsigned char)sql[i + 1]) &&
-            !(i > 0 && (isalnum((unsigned char)sql[i - 1]) || sql[i - 1] == '_' ||
-                        sql[i - 1] == '$'))) {
-            long num = 0;
-            for (j = i + 1; isdigit((unsigned char)sql[j]) && num < 100000; j++)
-                num = num * 10 + (sql[j] - '0');
-            if (num < 1 || num > nparams || *n >= cap)
-                return -1;
-            order[(*n)++] = (int)num - 1;
-            strbuf_addc(out, '?');
-            i = j;
-            continue;
-        }
-        strbuf_addc(out, sql[i++]);
-    }
-    return 0;
-}
-
-int my_run(my_conn *c, const char *sql, const char *what, ferry_err *e)
-{
-    MYSQL_RES *res;
-
-    if (c->cp.active)
-        return my_err(c, e, FERRY_E_INTERNAL, NULL, "a statement while a bulk load is open "
-                      "(finish it with copy_end or roll back)");
-    if (mysql_real_query(c->my, sql, strlen(sql)))
-        return my_fail(c, e, FERRY_E_SQL, what, sql);
-    /* A statement that returns rows (e.g. SELECT in a script): drop them. */
-    do {
-        if ((res = mysql_store_result(c->my)) != NULL)
-            mysql_free_result(res);
-        else if (mysql_field_count(c->my) != 0)
-            return my_fail(c, e, FERRY_E_SQL, what, sql);
-    } while (mysql_next_result(c->my) == 0);
-    if (mysql_errno(c->my))
-        return my_fail(c, e, FERRY_E_SQL, what, sql);
-    return 0;
-}
-
-/* my_exec — run sql: one statement, or a script of several separated by
- * ';' (split here outside literals and comments, each run on its own so
- * that an error names its statement). */
-static int my_exec(ferry_conn *fc, const char *sql, ferry_err *e)
-{
-    my_conn *c = (my_conn *)fc;
-    strbuf one = STRBUF_INIT;
-    size_t i = 0, start = 0;
-    int rc = 0;
-
-    for (;;) {
-        size_t j = my_scan(sql, i);
-        if (j != i) { i = j; continue; }
-        if (sql[i] == ';' || sql[i] == '\0') {
-            size_t a = start, b = i;
-            while (a < b && isspace((unsigned char)sql[a])) a++;
-            while (b > a && isspace((unsigned char)sql[b - 1])) b--;
-            if (b > a) {
-                strbuf_reset(&one);
-                strbuf_add(&one, sql + a, b - a);
-                if ((rc = my_run(c, one.buf, NULL, e)) != 0) break;
-            }
-            if (!sql[i]) break;
-            start = i + 1;
-        }
-        i++;
-    }
-    strbuf_free(&one);
-    return rc;
-}
-
-/* my_stmt_run — prepare sql (with $N rewritten), bind the text parameters
- * and execute. Returns the executed statement (caller closes) or NULL with
- * e set. */
-static MYSQL_STMT *my_stmt_run(my_conn *c, const char *sql, int nparams,
-                               const char *const *vals, ferry_err *e)
-{
-    strbuf q = STRBUF_INIT;
-    int cap = 256, n = 0, *order = xcalloc((size_t)cap, sizeof *order);
-    MYSQL_STMT *st = NULL;
-    MYSQL_BIND *b = NULL;
-    unsigned long *lens = NULL;
-
-    if (c->cp.active) {
-        my_err(c, e, FERRY_E_INTERNAL, NULL, "a statement while a bulk load is open");
-        goto fail;
-    }
-    if (my_rewrite(sql, nparams, &q, order, cap, &n)) {
-        my_err(c, e, FERRY_E_INTERNAL, NULL, "statement refers to a parameter beyond the %d "
-               "given (or more than %d placeholders): %.80s", nparams, cap, sql);
-        goto fail;
-    }
-    if (!(st = mysql_stmt_init(c->my))) {
-        my_fail(c, e, FERRY_E_SQL, NULL, sql);
-        goto fail;
-    }
-    if (mysql_stmt_prepare(st, q.buf, q.len)) {
-        my_fail_stmt(c, st, e, FERRY_E_SQL, NULL, sql);
-        goto fail;
-    }
-    if (n > 0) {
-        b = xcalloc((size_t)n, sizeof *b);
-        lens = xcalloc((size_t)n, sizeof *lens);
-        for (int k = 0; k < n; k++) {
-            const char *v = vals ? vals[order[k]] : NULL;
-            b[k].buffer_type = v ? MYSQL_TYPE_STRING : MYSQL_TYPE_NULL;
-            b[k].buffer = (void *)v;
-            lens[k] = v ? strlen(v) : 0;
-            b[k].buffer_length = lens[k];
-            b[k].length = &lens[k];
-        }
-        if (mysql_stmt_bind_param(st, b)) {
-            my_fail_stmt(c, st, e, FERRY_E_SQL, NULL, sql);
-            goto fail;
-        }
-    }
-    if (mysql_stmt_execute(st)) {
-        my_fail_stmt(c, st, e, FERRY_E_SQL, NULL, sql);
-        goto fail;
-    }
-    free(b);
-    free(lens);
-    free(order);
-    strbuf_free(&q);
-    return st;
-fail:
-    if (st)
-        mysql_stmt_close(st);
-    free(b);
-    free(lens);
-    free(order);
-    strbuf_free(&q);
-    return NULL;
-}
-
-/* my_exec_params — one statement with text parameters $1..$n. */
-static int my_exec_params(ferry_conn *fc, const char *sql, int nparams,
-                          const char *const *vals, ferry_err *e)
-{
-    MYSQL_STMT *st = my_stmt_run((my_conn *)fc, sql, nparams, vals, e);
-
-    if (!st)
-        return -1;
-    mysql_stmt_close(st);                       /* drops any result rows */
-    return 0;
-}
-
-/* my_query_stmt_rows — fetch the rows of an executed statement as text:
- * every column bound as a string, a value longer than its buffer fetched
- * again whole. */
-static int my_query_stmt_rows(my_conn *c, MYSQL_STMT *st, const char *sql,
-                              query_callback cb, void *ctx, ferry_err *e)
-{
-    MYSQL_RES *meta = mysql_stmt_result_metadata(st);
-    int ncols = meta ? (int)mysql_num_fields(meta) : 0, rc = 0, r;
-    MYSQL_BIND *b;
-    unsigned long *lens;
-    my_bool *nulls, *errs;
-    char **bufs;
-    size_t *caps;
-    const char **row;
-
-    if (!meta)
-        return mysql_stmt_errno(st) ? my_fail_stmt(c, st, e, FERRY_E_SQL, NULL, sql) : 0;
-    /* Buffered, so that cb may run statements of its own. */
-    if (mysql_stmt_store_result(st)) {
-        mysql_free_result(meta);
-        return my_fail_stmt(c, st, e, FERRY_E_SQL, NULL, sql);
-    }
-    b = xcalloc((size_t)ncols, sizeof *b);
-    lens = xcalloc((size_t)ncols, sizeof *lens);
-    nulls = xcalloc((size_t)ncols, sizeof *nulls);
-    errs = xcalloc((size_t)ncols, sizeof *errs);
-    bufs = xcalloc((size_t)ncols, sizeof *bufs);
-    caps = xcalloc((size_t)ncols, sizeof *caps);
-    row = xcalloc((size_t)ncols, sizeof *row);
-    for (int k = 0; k < ncols; k++) {
-        caps[k] = 256;
-        bufs[k] = xmalloc(caps[k]);
-        b[k].buffer_type = MYSQL_TYPE_STRING;
-        b[k].buffer = bufs[k];
-        b[k].buffer_length = caps[k] - 1;
-        b[k].length = &lens[k];
-        b[k].is_null = &nulls[k];
-        b[k].error = &errs[k];
-    }
-    if (mysql_stmt_bind_result(st, b)) {
-        rc = my_fail_stmt(c, st, e, FERRY_E_SQL, NULL, sql);
-        goto out;
-    }
-    while ((r = mysql_stmt_fetch(st)) == 0 || r == MYSQL_DATA_TRUNCATED) {
-        for (int k = 0; k < ncols; k++) {
-            if (nulls[k]) { row[k] = NULL; continue; }
-            if (lens[k] >= caps[k]) {
-                caps[k] = lens[k] + 1;
-                bufs[k] = xrealloc(bufs[k], caps[k]);
-                b[k].buffer = bufs[k];
-                b[k].buffer_length = caps[k] - 1;
-                if (mysql_stmt_fetch_column(st, &b[k], (unsigned)k, 0)) {
-                    rc = my_fail_stmt(c, st, e, FERRY_E_SQL, NULL, sql);
-                    goto out;
-                }
-            }
-            bufs[k][lens[k]] = '\0';
-            row[k] = bufs[k];
-        }
-        /* Rebind: a grown buffer must be used by the next fetch too. */
-        mysql_stmt_bind_result(st, b);
-        if (cb(ctx, ncols, row, e)) { rc = -1; goto out; }
-    }
-    if (r != MYSQL_NO_DATA)
-        rc = my_fail_stmt(c, st, e, FERRY_E_SQL, NULL, sql);
-out:
-    for (int k = 0; k < ncols; k++)
-        free(bufs[k]);
-    free(b); free(lens); free(nulls); free(errs); free(bufs); free(caps); free(row);
-    mysql_free_result(meta);
-    return rc;
-}
-
-int my_query_text(my_conn *c, const char *sql, query_callback cb, void *ctx, ferry_err *e)
-{
-    MYSQL_RES *res;
-    MYSQL_ROW row;
-    int rc = 0;
-
-    if (c->cp.active)
-        return my_err(c, e, FERRY_E_INTERNAL, NULL, "a query while a bulk load is open");
-    if (mysql_real_query(c->my, sql, strlen(sql)))
-        return my_fail(c, e, FERRY_E_SQL, NULL, sql);
-    if (!(res = mysql_store_result(c->my)))
-        return mysql_field_count(c->my) ? my_fail(c, e, FERRY_E_SQL, NULL, sql) : 0;
-    while ((row = mysql_fetch_row(res)) != NULL)
-        if (cb(ctx, (int)mysql_num_fields(res), (const char *const *)row, e)) {
-            rc = -1;
-            break;
-        }
-    mysql_free_result(res);
-    return rc;
-}
-
-/* my_query — sql with text parameters; cb per row with the values as text
- * (NULL for SQL NULL; valid during the call). Buffered: for catalog and
- * state queries, not for data. Without parameters the text protocol is
- * used, which prints numbers and dates exactly as the server does. */
-static int my_query(ferry_conn *fc, const char *sql, int nparams, const char *const *vals,
-                    query_callback cb, void *ctx, ferry_err *e)
-{
-    my_conn *c = (my_conn *)fc;
-    MYSQL_STMT *st;
-    int rc;
-
-    if (nparams == 0 && !strchr(sql, '$'))
-        return my_query_text(c, sql, cb, ctx, e);
-    if (!(st = my_stmt_run(c, sql, nparams, vals, e)))
-        return -1;
-    rc = my_query_stmt_rows(c, st, sql, cb, ctx, e);
-    mysql_stmt_close(st);
-    return rc;
-}
-
-/* ---------------------------------------------------------------------
- * Transactions, names, options
- * ------------------------------------------------------------------- */
-
-static int my_begin(ferry_conn *fc, ferry_err *e)
-{
-    return my_run((my_conn *)fc, "START TRANSACTION", NULL, e);
-}
-
-/* my_commit — commit; a connection lost during COMMIT leaves the outcome
- * unknown (the checkpoint row, committed with the data, tells on resume). */
-static int my_commit(ferry_conn *fc, ferry_err *e)
-{
-    return my_run((my_conn *)fc, "COMMIT", "COMMIT (whether it was saved is unknown when "
-                  "the connection was lost)", e);
-}
-
-/* my_rollback — best effort: forget an open bulk load and roll back. */
-static void my_rollback(ferry_conn *fc)
-{
-    my_conn *c = (my_conn *)fc;
-
-    my_copy_reset(c);
-    if (c->my)
-        mysql_real_query(c->my, "ROLLBACK", 8);
-}
-
-void my_quote_ident(strbuf *out, const char *name)
-{
-    strbuf_addc(out, '`');
-    for (const char *p = name; *p; p++) {
-        if (*p == '`')
-            strbuf_addc(out, '`');
-        strbuf_addc(out, *p);
-    }
-    strbuf_addc(out, '`');
-}
-
-void my_add_table(strbuf *sb, const cat_table *t)
-{
-    if (t->schema && *t->schema) {
-        my_quote_ident(sb, t->schema);
-        strbuf_addc(sb, '.');
-    }
-    my_quote_ident(sb, t->name);
-}
-
-/* my_set_option — "copy_method" = "auto" (LOAD DATA when the server allows
- * LOCAL INFILE, else INSERT) | "load" | "insert"; "load_piece_kb" = bytes
+/* my_set_option — "copy_method" = "auto" (bulk on MariaDB, else insert) |
+ * "bulk" | "insert" | "load" (see mysql_write.c); "load_piece_kb" = bytes
  * of rows per LOAD DATA statement; "insert_rows" = rows per INSERT. */
 static int my_set_option(ferry_conn *fc, const char *key, const char *value, ferry_err *e)
 {
@@ -999,8 +662,9 @@ static int my_set_option(ferry_conn *fc, const char *key, const char *value, fer
         if (value && !strcmp(value, "auto")) c->copy_method = MY_COPY_DEFAULT;
         else if (value && !strcmp(value, "load")) c->copy_method = MY_COPY_LOAD;
         else if (value && !strcmp(value, "insert")) c->copy_method = MY_COPY_INSERT;
-        else return my_err(c, e, FERRY_E_USAGE, NULL, "copy_method \"%s\": use auto, load "
-                           "or insert", value ? value : "");
+        else if (value && !strcmp(value, "bulk")) c->copy_method = MY_COPY_BULK;
+        else return my_err(c, e, FERRY_E_USAGE, NULL, "copy_method \"%s\": use auto, bulk, "
+                           "insert or load", value ? value : "");
         return 0;
     }
     if (key && strcmp(key, "load_piece_kb") == 0 && v >= 16 && v <= 1024 * 1024) {

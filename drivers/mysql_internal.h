@@ -1,19 +1,21 @@
 /* mysql_internal.h — what the files of the MySQL/MariaDB driver share: the
- * connection struct, the error helpers and the small statement helpers
- * (mysql.c), and the functions each file contributes to mysql_driver. Only
- * drivers/mysql*.c include it.
+ * connection struct, the error helpers (mysql.c), the statement helpers
+ * (mysql_stmt.c), and the functions each file contributes to mysql_driver.
+ * Only drivers/mysql*.c include it.
  *
- *   mysql.c           connection (URL options, TLS, session), errors,
- *                     statements with $N parameters, transactions, the driver table
- *   mysql_read.c      source side: snapshot, catalog (describe), key
- *                     statistics, split points, chunks
- *   mysql_write.c     target side: bulk load (LOAD DATA LOCAL INFILE from
- *                     memory, or multi-row prepared INSERT)
+ *   mysql.c           connection (URL options, TLS, session), errors, the
+ *                     driver table
+ *   mysql_stmt.c      statements with $N parameters, queries, transactions
+ *   mysql_describe.c  the catalog (describe) from information_schema
+ *   mysql_read.c      source side: snapshot, key statistics, split points, chunks
+ *   mysql_write.c     target side: the bulk load (array-bound INSERT on
+ *                     MariaDB, multi-row INSERT, LOAD DATA LOCAL INFILE)
  */
 #ifndef FERRY_MYSQL_INTERNAL_H
 #define FERRY_MYSQL_INTERNAL_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <mysql.h>
 
 #include "driver.h"
@@ -22,9 +24,10 @@
 
 /* The bulk-load methods (set_option "copy_method"). */
 typedef enum my_copy_method {
-    MY_COPY_DEFAULT = 0,              /* LOAD DATA when the server allows it, else INSERT */
+    MY_COPY_DEFAULT = 0,              /* bulk on MariaDB 10.2+, else insert */
     MY_COPY_LOAD,                     /* LOAD DATA LOCAL INFILE fed from memory */
-    MY_COPY_INSERT                    /* multi-row prepared INSERT */
+    MY_COPY_INSERT,                   /* multi-row prepared INSERT */
+    MY_COPY_BULK                      /* MariaDB: one-row INSERT executed for an array of rows */
 } my_copy_method;
 
 /* my_insert_stmt — a prepared multi-row INSERT of the current table for a
@@ -38,7 +41,7 @@ typedef struct my_insert_stmt {
  * copy_end (or the failure that ends the load). */
 typedef struct my_copy {
     int          active;
-    int          method;              /* MY_COPY_LOAD or MY_COPY_INSERT for this load */
+    int          method;              /* MY_COPY_LOAD, _INSERT or _BULK for this load */
     char        *table;               /* qualified table as given (quoted), for SQL and messages */
     char       **cols;                /* ncols quoted column names as given */
     ltype_kind  *kinds;               /* ncols logical kinds, to encode the cells */
@@ -54,7 +57,13 @@ typedef struct my_copy {
     int          feeding;             /* 1 while our LOAD DATA statement runs */
     /* INSERT: prepared statements (full groups and a remainder size). */
     my_insert_stmt ins[2];
-    MYSQL_BIND  *binds;               /* rows * ncols, for the largest statement */
+    /* BULK: column-wise arrays of the rows of one batch. */
+    MYSQL_STMT  *bulk;
+    char       **bulk_ptrs;           /* bulk_cap value pointers (rows x columns) */
+    unsigned long *bulk_lens;
+    char        *bulk_inds;           /* STMT_INDICATOR_* */
+    size_t       bulk_cap;            /* cells the arrays hold */
+    MYSQL_BIND  *binds;               /* INSERT: rows * ncols of the largest group; BULK: ncols */
     unsigned long *lens;
     char        *nulls;               /* my_bool flags */
     size_t       nbinds;
@@ -65,11 +74,11 @@ typedef struct my_conn {
     MYSQL         *my;
     char          *display;           /* the URL's display form, safe to print */
     char          *password;          /* the URL's password, only to scrub messages */
-    char          *dbname;            /* the database of the URL, NULL if none */
     int            is_mariadb;
     unsigned long  version;           /* mysql_get_server_version: 101119 */
     unsigned long  max_packet;        /* @@max_allowed_packet (target) */
     int            local_infile_ok;   /* target: the server accepts LOAD DATA LOCAL */
+    int            bulk_ok;           /* target: the server has COM_STMT_BULK_EXECUTE */
     my_copy_method copy_method;       /* set_option "copy_method" */
     size_t         load_piece;        /* bytes of rows per LOAD DATA statement */
     int            insert_rows;       /* rows per INSERT statement (upper bound) */
@@ -103,6 +112,9 @@ int my_fail_stmt(const my_conn *c, MYSQL_STMT *st, ferry_err *e, int dflt,
  * FERRY_E_EXISTS, statement time limits FERRY_E_INTERRUPTED, else dflt. */
 int my_code_for(unsigned int errnum, int dflt);
 
+/* my_oneline — copy s into buf (n bytes) with control characters as '?'
+ * and cut to fit, for messages. */
+const char *my_oneline(char *buf, size_t n, const char *s);
 /* my_state_for — the SQLSTATE to report for server error or warning code
  * (state: what the server said, may be NULL): class 22/23 for every code
  * that means one row's values were refused (MySQL says 01000 or HY000 for
@@ -110,7 +122,13 @@ int my_code_for(unsigned int errnum, int dflt);
  * isolates and rejects the row; otherwise the server's state. */
 const char *my_state_for(unsigned int code, const char *state);
 
-/* --- mysql.c: statements --- */
+/* my_i64 — a number the server printed (NULL: 0). */
+static inline int64_t my_i64(const char *s)
+{
+    return s ? strtoll(s, NULL, 10) : 0;
+}
+
+/* --- mysql_stmt.c --- */
 
 /* my_run — run one statement (text protocol) and discard any result.
  * Errors are recorded with what as context (NULL: the statement shown). */
@@ -124,13 +142,21 @@ void my_quote_ident(strbuf *out, const char *name);
 /* my_add_table — append the backtick-quoted name of catalog table t
  * (schema-qualified when it has one). */
 void my_add_table(strbuf *sb, const cat_table *t);
-/* my_oneline — copy s into buf (n bytes) with control characters as '?'
- * and cut to fit, for messages. */
-const char *my_oneline(char *buf, size_t n, const char *s);
+
+int  my_exec(ferry_conn *fc, const char *sql, ferry_err *e);
+int  my_exec_params(ferry_conn *fc, const char *sql, int nparams, const char *const *vals,
+                    ferry_err *e);
+int  my_query(ferry_conn *fc, const char *sql, int nparams, const char *const *vals,
+              query_callback cb, void *ctx, ferry_err *e);
+int  my_begin(ferry_conn *fc, ferry_err *e);
+int  my_commit(ferry_conn *fc, ferry_err *e);
+void my_rollback(ferry_conn *fc);
+
+/* --- mysql_describe.c --- */
+int  my_describe(ferry_conn *fc, ferry_catalog *cat, ferry_err *e);
 
 /* --- mysql_read.c --- */
 int  my_begin_snapshot(ferry_conn *fc, ferry_err *e);
-int  my_describe(ferry_conn *fc, ferry_catalog *cat, ferry_err *e);
 int  my_key_stats(ferry_conn *fc, const cat_table *t, const char *key_column,
                   int64_t *count, int64_t *min, int64_t *max, ferry_err *e);
 int  my_key_split_points(ferry_conn *fc, const cat_table *t, const char *key_column,

@@ -787,6 +787,85 @@ static int plan_widen_scan(ferry_plan *p, plan_table *t, ferry_conn *src,
     return 0;
 }
 
+/* Keyed text on MySQL: an index or key on a TEXT column needs a prefix
+ * length, and a prefix would change what a key enforces. So the column
+ * becomes varchar(n) with n the length of its longest value (scanned), and
+ * the plan says so. */
+typedef struct keytext_ctx { plan_table *t; int *is_key; int *maxlen; } keytext_ctx;
+
+static int keytext_row(void *vctx, const ferry_value *vals, int64_t key, ferry_err *e)
+{
+    keytext_ctx *k = vctx;
+    char num[40];
+    (void)key; (void)e;
+    for (int i = 0; i < k->t->ncols; i++) {
+        if (!k->is_key[i]) continue;
+        int n = 0;
+        switch (vals[i].cls) {
+        case FV_TEXT: n = (int)utf8_count(vals[i].p, vals[i].n); break;
+        case FV_BLOB: n = (int)vals[i].n; break;
+        case FV_INT:  n = snprintf(num, sizeof num, "%lld", (long long)vals[i].i); break;
+        case FV_REAL: n = snprintf(num, sizeof num, "%.17g", vals[i].d); break;
+        default: break;
+        }
+        if (n > k->maxlen[i]) k->maxlen[i] = n;
+    }
+    return 0;
+}
+
+static int plan_key_text(ferry_plan *p, plan_table *t, const type_map *dst_map, ferry_conn *src,
+                         ferry_err *e)
+{
+    const cat_table *st = t->src;
+    int *is_key = xcalloc((size_t)t->ncols + 1, sizeof(int));
+    int *maxlen = xcalloc((size_t)t->ncols + 1, sizeof(int));
+    int any = 0, rc = 0;
+    for (int i = 0; i < t->ncols; i++)
+        if (st->cols[i].pk_position) is_key[i] = 1;
+    for (int x = 0; x < st->nindexes; x++)
+        for (int k = 0; k < st->indexes[x].nparts; k++) {
+            int ci = st->indexes[x].parts[k].column ? catalog_column_index(st, st->indexes[x].parts[k].column) : -1;
+            if (ci >= 0) is_key[ci] = 1;
+        }
+    /* Foreign key columns are indexed on MySQL, and so are the keys they
+     * reference (those are primary keys or unique, counted above). */
+    for (int f = 0; f < st->nfks; f++)
+        for (int k = 0; k < st->fks[f].ncols; k++) {
+            int ci = catalog_column_index(st, st->fks[f].cols[k]);
+            if (ci >= 0) is_key[ci] = 1;
+        }
+    for (int i = 0; i < t->ncols; i++) {
+        if (is_key[i] && t->cols[i].lt.kind == LT_TEXT && t->cols[i].lt.length < 0) any = 1;
+        else is_key[i] = 0;
+    }
+    if (any && src && src->drv->read_chunk) {
+        read_spec spec = {st, t->ncols, t->read_cols, t->whole ? NULL : t->key_column, 0, 0, 0, 0};
+        keytext_ctx k = {t, is_key, maxlen};
+        if ((rc = src->drv->read_chunk(src, &spec, keytext_row, &k, e))) goto out;
+        for (int i = 0; i < t->ncols; i++) {
+            if (!is_key[i]) continue;
+            plan_column *c = &t->cols[i];
+            int n = maxlen[i] > 0 ? maxlen[i] : 1;
+            if (n > p->dst->max_key_text_chars) {
+                plan_warn(p, "type", arena_sprintf(&p->mem, "%s.%s", st->name, c->src->name), NULL,
+                          "keyed text column holds values of %d characters, more than %s can "
+                          "index (%d): its keys/indexes will fail or be skipped", n, p->dst->name,
+                          p->dst->max_key_text_chars);
+                continue;
+            }
+            c->lt.length = n;
+            if ((rc = plan_column_types(p, t, c, NULL, dst_map, e))) goto out;
+            plan_warn(p, "type", arena_sprintf(&p->mem, "%s.%s", st->name, c->src->name), NULL,
+                      "keyed text column created as %s: %s cannot index TEXT, and the longest "
+                      "value has %d characters (decided from the data)", c->native, p->dst->name, n);
+        }
+    }
+out:
+    free(is_key);
+    free(maxlen);
+    return rc;
+}
+
 int plan_build(ferry_plan *p, const ferry_catalog *cat, const ferry_options *opts,
                const type_map *src_map, const type_map *dst_map, const ferry_dialect *dst,
                int src_sql, int dst_sql, ferry_conn *src, ferry_err *e)
@@ -817,6 +896,9 @@ int plan_build(ferry_plan *p, const ferry_catalog *cat, const ferry_options *opt
     if (opts->widen && src)
         for (int i = 0; i < p->ntables; i++)
             if (plan_widen_scan(p, &p->tables[i], src, dst_map, e)) return -1;
+    if (dst->max_key_text_chars > 0)
+        for (int i = 0; i < p->ntables; i++)
+            if (plan_key_text(p, &p->tables[i], dst_map, src, e)) return -1;
 
     for (int i = 0; i < p->ntables; i++) {
         plan_table *t = &p->tables[i];

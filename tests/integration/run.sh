@@ -26,6 +26,8 @@ export FERRY REPO
 
 # shellcheck source=../lib/pg.sh
 source "$REPO/tests/lib/pg.sh"
+# shellcheck source=../lib/mariadb.sh
+source "$REPO/tests/lib/mariadb.sh"
 
 RUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ferry-it.XXXXXX")
 chmod 755 "$RUN_TMP"
@@ -37,6 +39,7 @@ skipped=0
 # Prints nothing: the summary line must stay the last line of the output.
 cleanup() {
     pg_stop
+    [ -n "${MYTEST_PORT:-}" ] && mariadb_stop
     if [ "${KEEP:-0}" != 1 ] && [ "$failed" -eq 0 ]; then
         rm -rf "$RUN_TMP"
     fi
@@ -67,6 +70,17 @@ if ! pg_start; then
     exit 1
 fi
 echo "# PostgreSQL on 127.0.0.1:$PGTEST_PORT (socket dir $PGTEST_HOST), ferry: $FERRY"
+# A MariaDB server for the tests that need one (they skip, saying why, when
+# it cannot start); started only when a selected test needs it.
+if grep -l 'require_mariadb' "${tests[@]}" >/dev/null 2>&1; then
+    if mariadb_start >"$RUN_TMP/mariadb-start.log" 2>&1; then
+        echo "# MariaDB on 127.0.0.1:$MYTEST_PORT (socket $MYTEST_SOCK)"
+    else
+        echo "# MariaDB could not start (tests that need it will say so):"
+        sed 's/^/#   /' "$RUN_TMP/mariadb-start.log" | tail -n 5
+        export MYTEST_UNAVAILABLE="MariaDB could not start: $(tail -n 1 "$RUN_TMP/mariadb-start.log")"
+    fi
+fi
 echo "# ${#tests[@]} tests"
 
 run_start=$(date +%s)

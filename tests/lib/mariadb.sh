@@ -16,6 +16,7 @@
 #   MYTEST_SOCK  the unix socket ($MYTEST_DIR/sock)
 #   MYTEST_PORT  the TCP port on 127.0.0.1
 #   MYTEST_URL   mysql://root@127.0.0.1:$MYTEST_PORT/ (no database)
+#   MYTEST_CA    the CA certificate, when started with MYTEST_TLS=1
 #
 # Accounts: mariadb-install-db --auth-root-authentication-method=normal
 # creates root@localhost, root@127.0.0.1 and root@::1 with no password
@@ -24,6 +25,11 @@
 # my_add_password_user adds NAME@'127.0.0.1', NAME@'localhost' and
 # NAME@'%' with a password and ALL PRIVILEGES, for authentication tests
 # (LOAD DATA LOCAL needs no FILE privilege).
+#
+# TLS: with MYTEST_TLS=1, mariadb_start makes a throwaway CA and a server
+# certificate for 127.0.0.1 and localhost (openssl) and starts the server
+# with them; MYTEST_CA is then the CA file. Without it the server offers no
+# TLS (have_ssl DISABLED).
 #
 # The server never runs as root: as root it is started with --user=mysql
 # (the Debian package's system user) and its dir is chowned to mysql;
@@ -78,6 +84,29 @@ _my_wait_gone() {
     return 1
 }
 
+# _my_make_certs DIR — a CA (DIR/ca.pem) and a server certificate it signed
+# for 127.0.0.1 and localhost (DIR/server-cert.pem, DIR/server-key.pem),
+# readable by the server.
+_my_make_certs() {
+    local d=$1
+    if ! command -v openssl >/dev/null 2>&1; then
+        echo "mariadb.sh: MYTEST_TLS=1 needs openssl" >&2
+        return 1
+    fi
+    {
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=ferry test CA" \
+            -keyout "$d/ca-key.pem" -out "$d/ca.pem" &&
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+            -keyout "$d/server-key.pem" -out "$d/server.csr" &&
+        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$d/san.ext" &&
+        openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" \
+            -CAcreateserial -days 2 -extfile "$d/san.ext" -out "$d/server-cert.pem"
+    } >"$d/openssl.log" 2>&1 || { echo "mariadb.sh: making certificates failed:" >&2; cat "$d/openssl.log" >&2; return 1; }
+    chmod 644 "$d"/*.pem
+    [ "$(id -u)" = 0 ] && chown mysql: "$d"/*.pem
+    return 0
+}
+
 # mariadb_start — create, configure and start a server; returns 0 when it
 # accepts connections, non-zero (with the server log on stderr) otherwise.
 mariadb_start() {
@@ -100,8 +129,13 @@ mariadb_start() {
     [ -n "$as_root" ] && chown mysql: "$dir"
     export MYTEST_DIR=$dir MYTEST_SOCK=$dir/sock
 
-    local userarg=()
+    local userarg=() tlsargs=()
     [ -n "$as_root" ] && userarg=(--user=mysql)
+    if [ "${MYTEST_TLS:-}" = 1 ]; then
+        _my_make_certs "$dir" || return 1
+        tlsargs=(--ssl-ca="$dir/ca.pem" --ssl-cert="$dir/server-cert.pem" --ssl-key="$dir/server-key.pem")
+        export MYTEST_CA=$dir/ca.pem
+    fi
     # The server options, shared by install-db (bootstrap) and the server.
     local opts=(--no-defaults --datadir="$dir/data" "${userarg[@]}"
                 --innodb-buffer-pool-size="${MYTEST_BUFFER_POOL:-256M}"
@@ -116,12 +150,12 @@ mariadb_start() {
         return 1
     fi
 
-    local port started= pid i
+    local port started='' pid i
     for _ in 1 2 3 4 5; do
         port=$(my_free_port) || return 1
         "$MYTEST_SERVER" "${opts[@]}" --socket="$MYTEST_SOCK" --port="$port" \
             --bind-address=127.0.0.1 --log-error="$dir/err.log" --pid-file="$dir/mariadbd.pid" \
-            --max-connections=200 --local-infile=1 --skip-name-resolve \
+            --max-connections=200 --local-infile=1 --skip-name-resolve "${tlsargs[@]}" \
             >"$dir/server.out" 2>&1 </dev/null &
         pid=$!
         for ((i = 0; i < 300; i++)); do               # at most 30 s
@@ -164,7 +198,7 @@ mariadb_stop() {
         wait "$pid" 2>/dev/null     # reap it when it is our child
     fi
     rm -rf "$dir"
-    unset MYTEST_DIR MYTEST_SOCK MYTEST_PORT MYTEST_URL MYTEST_PID
+    unset MYTEST_DIR MYTEST_SOCK MYTEST_PORT MYTEST_URL MYTEST_PID MYTEST_CA
 }
 
 # my_url DB [USER[:PASSWORD]] — a TCP URL for DB on the test server (the

@@ -18,8 +18,12 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "dialect.h"
 
 extern const ferry_driver mysql_driver;
+
+/* The driver table points at the MySQL dialect; the test does not use it. */
+const ferry_dialect mysql_dialect = {.name = "mysql"};
 
 static int passed, failed;
 static const char *port, *sock;
@@ -163,6 +167,15 @@ static void test_connect(void)
         drv_close(c);
         free(u);
         unlink(path);
+    }
+    /* An account of another authentication plugin (client_ed25519.so is
+     * loaded from Connector/C's plugin directory). */
+    if (getenv("MYSMOKE_ED25519")) {
+        u = url_for("eduser:Ed-pw-25519", "rich", NULL);
+        c = conn(u, SIDE_SOURCE, &e);
+        check(c != NULL, "ed25519 account: %s", c ? "connected" : e.msg);
+        drv_close(c);
+        free(u);
     }
     /* The unix socket as host, percent-encoded, and as ?unix_socket=. */
     {
@@ -323,11 +336,9 @@ static int got_cb(void *ctx, const ferry_value *v, int64_t key, ferry_err *e)
 {
     readlog *g = ctx;
     (void)e;
+    (void)v;
     if (g->n < 16) g->keys[g->n] = key;
     g->n++;
-    for (int i = 0; v && i < 12; i++) {
-        (void)i;
-    }
     return g->stop_after && g->n >= g->stop_after ? -1 : 0;
 }
 
@@ -390,7 +401,7 @@ static void test_read(void)
         printf("    row 1: %s\n", strbuf_cstr(&r.text));
         CHECK_STR(strbuf_cstr(&r.text),
                   "I1 T18446744073709551615 I-9223372036854775808 I9223372036854775807 I255 I1 "
-                  "I1 I129 T18446744073709551615 R1.0000001192092896 R16777216 R0.10000000000000001 "
+                  "I1 B81 Bffffffffffffffff R1.0000001192092896 R16777216 R0.10000000000000001 "
                   "R1.5 T-12.500 T0000-00-00 T0000-00-00 00:00:00 T2024-02-29 13:14:15.123456 "
                   "T2001-02-03 04:05:06.789 T-838:59:59 I2024 Tb c Tx,z T{\"a\": [1, 2]} "
                   "Té TéЖ😀 B00ff0000 B00ff80 N T123e4567-e89b-12d3-a456-426614174000 I42",
@@ -643,6 +654,101 @@ static void test_write_method(const char *method)
     drv_close(c);
 }
 
+typedef struct blobcmp { const char *want; size_t n; int same; } blobcmp;
+
+static int blobcmp_cb(void *ctx, const ferry_value *v, int64_t key, ferry_err *e)
+{
+    blobcmp *x = ctx;
+    (void)e;
+    if (key == 2)
+        x->same = v[0].cls == FV_BLOB && v[0].n == x->n && memcmp(v[0].p, x->want, x->n) == 0;
+    return 0;
+}
+
+/* blob_equal — bigrow.b of id 2, read through read_chunk, is want. */
+static int blob_equal(ferry_conn *c, const char *want, size_t n)
+{
+    cat_column cols[2];
+    cat_table t;
+    int idx[1] = {1};
+    blobcmp x = {want, n, 0};
+    read_spec spec;
+    ferry_err e;
+
+    memset(cols, 0, sizeof cols);
+    memset(&t, 0, sizeof t);
+    cols[0].name = "id"; cols[0].native_type = "int(11)"; cols[0].pk_position = 1;
+    cols[1].name = "b"; cols[1].native_type = "longblob";
+    t.name = "bigrow"; t.ncols = 2; t.cols = cols; t.npk = 1; t.rowid_alias = -1;
+    memset(&spec, 0, sizeof spec);
+    spec.table = &t; spec.ncols = 1; spec.col_index = idx; spec.key_column = "id";
+    if (c->drv->read_chunk(c, &spec, blobcmp_cb, &x, &e)) {
+        printf("    read: %s\n", e.msg);
+        return 0;
+    }
+    return x.same;
+}
+
+/* test_bigrow — a 20 MB value, more than max_allowed_packet (16 MB): each
+ * method stores it (bulk and insert through LOAD DATA), and without LOCAL
+ * INFILE it is refused as a row error, the connection intact. */
+static void test_bigrow(void)
+{
+    static const char *const cols[] = {"`id`", "`b`"};
+    ltype t[2] = {{LT_INT32, -1, 0, -1, -1}, {LT_BYTES, -1, 0, -1, -1}};
+    static const char *const methods[] = {"load", "insert", "bulk", "auto"};
+    size_t n = 20u * 1024 * 1024;
+    char *blob = xmalloc(n);
+    ferry_err e;
+    char *u = url_for("root", "w", NULL);
+    ferry_conn *c = conn(u, SIDE_TARGET, &e);
+
+    printf("big rows\n");
+    if (!c) { check(0, "connect: %s", e.msg); free(u); free(blob); return; }
+    for (size_t i = 0; i < n; i++) blob[i] = (char)(i * 7 + (i >> 12));
+    c->drv->exec(c, "DROP TABLE IF EXISTS bigrow; CREATE TABLE bigrow (id INT PRIMARY KEY, b LONGBLOB)", &e);
+    for (int m = 0; m < 5; m++) {
+        batch *b = batch_new(2);
+        int64_t rows = 0;
+        int rc;
+        if (m == 4) {              /* the server without LOCAL INFILE */
+            drv_close(c);
+            c = NULL;
+            {
+                ferry_conn *r = conn(u, SIDE_TARGET, &e);
+                if (r) { r->drv->exec(r, "SET GLOBAL local_infile = 0", &e); drv_close(r); }
+            }
+            c = conn(u, SIDE_TARGET, &e);
+            if (!c) { check(0, "reconnect: %s", e.msg); batch_free(b); break; }
+        }
+        batch_begin_row(b); batch_set_cell(b, 0, "1", 1); batch_set_cell(b, 1, "small", 5); batch_commit_row(b);
+        batch_begin_row(b); batch_set_cell(b, 0, "2", 1); batch_set_cell(b, 1, blob, n); batch_commit_row(b);
+        batch_begin_row(b); batch_set_cell(b, 0, "3", 1); batch_set_cell(b, 1, "x", 1); batch_commit_row(b);
+        c->drv->set_option(c, "copy_method", m == 4 ? "auto" : methods[m], &e);
+        c->drv->exec(c, "TRUNCATE TABLE bigrow", &e);
+        c->drv->begin(c, &e);
+        rc = load(c, "`bigrow`", 2, cols, t, b, &rows, &e);
+        if (m < 4) {
+            check(rc == 0 && rows == 3, "%s: 20 MB value stored (%lld rows) %s", methods[m],
+                  (long long)rows, e.msg);
+            c->drv->commit(c, &e);
+            CHECK_STR(q(c, "SELECT id, LENGTH(b) FROM bigrow ORDER BY id", 0, NULL),
+                      "1|5\n2|20971520\n3|1\n", "rows stored");
+            check(blob_equal(c, blob, n), "the 20 MB value reads back byte for byte");
+        } else {
+            check(rc != 0 && strcmp(e.sqlstate, "22001") == 0 && strstr(e.msg, "max_allowed_packet"),
+                  "without LOCAL INFILE: refused as a row error: [%s] %s", e.sqlstate, e.msg);
+            c->drv->rollback(c);
+            CHECK_STR(q(c, "SELECT COUNT(*) FROM bigrow", 0, NULL), "0\n", "connection intact, nothing kept");
+            c->drv->exec(c, "SET GLOBAL local_infile = 1", &e);
+        }
+        batch_free(b);
+    }
+    drv_close(c);
+    free(u);
+    free(blob);
+}
+
 static void test_statements(void)
 {
     ferry_err e;
@@ -655,7 +761,8 @@ static void test_statements(void)
     if (!c) { check(0, "connect: %s", e.msg); return; }
     check(c->drv->exec(c, "DROP TABLE IF EXISTS st; CREATE TABLE st (k VARCHAR(20) PRIMARY KEY, "
                           "v TEXT); -- a comment; with a semicolon\n"
-                          "INSERT INTO st VALUES ('a;b', 'it''s $1'); /* ; */ INSERT INTO st VALUES ('c', '\\')",
+                          "INSERT INTO st VALUES ('a;b', 'it''s $1'); /* ; */ INSERT INTO st VALUES ('c', '\\');\n"
+                          "-- only a comment after the last statement\n",
                        &e) == 0, "a script of statements: %s", e.msg);
     CHECK_STR(q(c, "SELECT k, v FROM st ORDER BY k", 0, NULL), "a;b|it's $1\nc|\\\n", "script rows, standard literals");
     {
@@ -673,6 +780,11 @@ static void test_statements(void)
           "syntax error names the statement: %s", e.msg);
     check(c->drv->exec(c, "CREATE TABLE st (x INT)", &e) != 0 && e.code == FERRY_E_EXISTS,
           "existing table: FERRY_E_EXISTS: %s", e.msg);
+    check(c->drv->exec(c, "CREATE TABLE lf (t TEXT); LOAD DATA LOCAL INFILE '/etc/hostname' "
+                          "INTO TABLE lf", &e) != 0 && strstr(e.msg, "refused"),
+          "LOCAL INFILE outside ferry's own load is refused: %s", e.msg);
+    CHECK_STR(q(c, "SELECT COUNT(*) FROM lf", 0, NULL), "0\n", "nothing read from a local file");
+    c->drv->exec(c, "DROP TABLE lf", &e);
     c->drv->quote_ident(&sb, "a`b");
     CHECK_STR(strbuf_cstr(&sb), "`a``b`", "quote_ident");
     strbuf_free(&sb);
@@ -755,6 +867,40 @@ static double now_s(void)
 
 enum { BENCH_N = 200000, BENCH_NCOLS = 11, BENCH_PER = 4096 };
 
+/* server_cpu — CPU seconds (user + system) the server process has used,
+ * from /proc (its pid in $MYTEST_DIR/mariadbd.pid); 0 when unknown. */
+static double server_cpu(void)
+{
+    const char *dir = getenv("MYTEST_DIR");
+    char path[512], buf[1024];
+    unsigned long ut = 0, st = 0;
+    FILE *f;
+    int pid = 0;
+
+    if (!dir) return 0;
+    snprintf(path, sizeof path, "%s/mariadbd.pid", dir);
+    if (!(f = fopen(path, "r"))) return 0;
+    if (fscanf(f, "%d", &pid) != 1) pid = 0;
+    fclose(f);
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    if (!pid || !(f = fopen(path, "r"))) return 0;
+    if (fgets(buf, sizeof buf, f)) {
+        const char *p = strrchr(buf, ')');
+        /* fields after the name: state ppid ... utime(14) stime(15) */
+        if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+            ut = st = 0;
+    }
+    fclose(f);
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double client_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* bench_data — 200k rows of 11 columns like bench/run.sh's sample: bigint
  * key, int, bigint, double, short text, ~100-byte text, nullable text,
  * timestamp, boolean, 32-byte blob, decimal; in batches of 4096 rows. */
@@ -795,7 +941,7 @@ static batch **bench_data(int *nb)
  * batches (49152 rows), one transaction each as the engine writes them;
  * the seconds it took, or -1. */
 static double bench_once(ferry_conn *c, batch **bs, int nb, const char *method,
-                         const char *opt, const char *val)
+                         const char *opt, const char *val, double *scpu, double *ccpu)
 {
     static const char *const cols[BENCH_NCOLS] = {"`id`", "`a`", "`b`", "`r`", "`s`", "`l`", "`n`",
                                                   "`ts`", "`fl`", "`bl`", "`d`"};
@@ -824,6 +970,8 @@ static double bench_once(ferry_conn *c, batch **bs, int nb, const char *method,
         usleep(100000);
     }
     t0 = now_s();
+    *scpu = server_cpu();
+    *ccpu = client_cpu();
     for (int i = 0; i < nb; i++) {
         if (i % 12 == 0 && (c->drv->begin(c, &e) ||
                             c->drv->copy_begin(c, "`bench`", cols, types, BENCH_NCOLS, &e)))
@@ -840,6 +988,8 @@ static double bench_once(ferry_conn *c, batch **bs, int nb, const char *method,
         printf("    %lld rows loaded\n", (long long)rows);
         return -1;
     }
+    *scpu = server_cpu() - *scpu;
+    *ccpu = client_cpu() - *ccpu;
     return now_s() - t0;
 fail:
     printf("    bench failed: %s\n", e.msg);
@@ -857,13 +1007,13 @@ static int dcmp(const void *a, const void *b)
  * moment of the machine hits them all), median and range per method. */
 static void bench(void)
 {
-    enum { REPS = 5, NCONF = 6 };
+    enum { REPS = 7, NCONF = 5 };   /* "bulk" groups whole 4096-row batches */
     static const char *const conf[NCONF][3] = {
-        {"load", "load_piece_kb", "1024"}, {"load", "load_piece_kb", "4096"},
-        {"load", "load_piece_kb", "16384"}, {"insert", "insert_rows", "100"},
-        {"insert", "insert_rows", "500"}, {"insert", "insert_rows", "2000"},
+        {"load", "load_piece_kb", "4096"}, {"load", "load_piece_kb", "16384"},
+        {"insert", "insert_rows", "100"}, {"insert", "insert_rows", "500"},
+        {"bulk", "insert_rows", "500"},
     };
-    double secs[NCONF][REPS];
+    double secs[NCONF][REPS], scpu[NCONF][REPS], ccpu[NCONF][REPS];
     ferry_err e;
     char *u = url_for("root", "w", NULL);
     ferry_conn *c = conn(u, SIDE_TARGET, &e);
@@ -881,18 +1031,68 @@ static void bench(void)
         c->drv->exec(c, sql, &e);
         for (int rep = 0; rep < REPS; rep++)
             for (int k = 0; k < NCONF; k++)
-                secs[k][rep] = bench_once(c, bs, nb, conf[k][0], conf[k][1], conf[k][2]);
+                secs[k][rep] = bench_once(c, bs, nb, conf[k][0], conf[k][1], conf[k][2],
+                                          &scpu[k][rep], &ccpu[k][rep]);
         for (int k = 0; k < NCONF; k++) {
             qsort(secs[k], REPS, sizeof secs[k][0], dcmp);
-            printf("  %s %-6s %-13s %-5s: 200000 rows x 11 cols, median %.2f s = %6.0f rows/s "
-                   "(min %.2f, max %.2f)\n", pk ? "PK   " : "no PK", conf[k][0], conf[k][1],
-                   conf[k][2], secs[k][REPS / 2], BENCH_N / secs[k][REPS / 2], secs[k][0],
-                   secs[k][REPS - 1]);
+            qsort(scpu[k], REPS, sizeof scpu[k][0], dcmp);
+            qsort(ccpu[k], REPS, sizeof ccpu[k][0], dcmp);
+            printf("  %s %-6s %-13s %-5s: median %.2f s = %6.0f rows/s (min %.2f, max %.2f); "
+                   "CPU server %.2f s, ferry %.2f s\n", pk ? "PK   " : "no PK", conf[k][0],
+                   conf[k][1], conf[k][2], secs[k][REPS / 2], BENCH_N / secs[k][REPS / 2],
+                   secs[k][0], secs[k][REPS - 1], scpu[k][REPS / 2], ccpu[k][REPS / 2]);
         }
     }
     for (int i = 0; i < nb; i++) batch_free(bs[i]);
     free(bs);
     drv_close(c);
+}
+
+/* ----- TLS (a server started with MYTEST_TLS=1) ----- */
+
+static const char *cipher(ferry_conn *c)
+{
+    static char buf[128];
+    const char *r = q(c, "SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
+                         "WHERE VARIABLE_NAME = 'SSL_CIPHER'", 0, NULL);
+    snprintf(buf, sizeof buf, "%s", r);
+    buf[strcspn(buf, "\n")] = '\0';
+    return buf;
+}
+
+static void test_tls(const char *ca)
+{
+    struct { const char *params; int ok, encrypted; } cases[] = {
+        {"", 1, 1},                          /* PREFERRED over TCP by default */
+        {"?ssl-mode=DISABLED", 1, 0},
+        {"?ssl-mode=PREFERRED", 1, 1},
+        {"?ssl-mode=REQUIRED", 1, 1},
+        {"?ssl=true", 1, 1},
+        {"?ssl-mode=VERIFY_IDENTITY&ssl-ca=%s", 1, 1},
+        {"?ssl_mode=VERIFY_CA&ssl_ca=%s", 1, 1},
+        {"?ssl-mode=VERIFY_CA&ssl-ca=/etc/ssl/certs/ca-certificates.crt", 0, 0},
+        {"?ssl-mode=VERIFY_IDENTITY", 0, 0},
+    };
+    printf("tls\n");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char params[600], *u;
+        ferry_err e;
+        ferry_conn *c;
+        snprintf(params, sizeof params, cases[i].params, ca);
+        u = url_for("root", "mysql", params);
+        c = conn(u, SIDE_SOURCE, &e);
+        if (cases[i].ok) {
+            const char *ci = c ? cipher(c) : "";
+            check(c && (cases[i].encrypted < 0 || (cases[i].encrypted == (*ci != '\0'))),
+                  "%s: %s (cipher \"%s\")", *params ? params : "(no TLS parameters)",
+                  c ? "connected" : e.msg, ci);
+        } else {
+            check(!c && e.code == FERRY_E_CONNECT && strstr(e.msg, "ssl"),
+                  "%s refused: %s", params, e.msg);
+        }
+        drv_close(c);
+        free(u);
+    }
 }
 
 int main(int argc, char **argv)
@@ -907,11 +1107,18 @@ int main(int argc, char **argv)
         bench();
         return 0;
     }
+    if (argc > 4 && strcmp(argv[3], "tls") == 0) {
+        test_tls(argv[4]);
+        printf("%d passed, %d failed\n", passed, failed);
+        return failed ? 1 : 0;
+    }
     test_connect();
     test_describe();
     test_read();
     test_write_method("load");
     test_write_method("insert");
+    test_write_method("bulk");
+    test_bigrow();
     test_statements();
     test_chinook();
     printf("%d passed, %d failed\n", passed, failed);

@@ -5,14 +5,14 @@
 # test databases and runs it.
 #
 #   bash tests/lib/my_smoke.sh          # the checks
-#   bash tests/lib/my_smoke.sh bench    # LOAD DATA vs INSERT, 200k rows x 11 columns
+#   bash tests/lib/my_smoke.sh bench    # bulk vs INSERT vs LOAD DATA, 200k rows x 11 columns
 #
 # Uses the running server when MYTEST_PORT/MYTEST_SOCK are set, else starts
 # (and stops) its own.
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO" || exit 1
-# shellcheck source=mariadb.sh
+# shellcheck source=tests/lib/mariadb.sh
 source tests/lib/mariadb.sh
 
 if [ -z "${MYTEST_PORT:-}" ]; then
@@ -25,11 +25,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ferry-mysmoke.XXXXXX") || exit 1
 
 # --- build -------------------------------------------------------------------
 # Only what the driver and the test need, compiled here from source, so
-# that the test does not depend on the state of build/.
+# that the test does not depend on the state of build/ (the driver table's
+# dialect is a stub in my_smoke.c: the test writes its own SQL).
 PKGS="sqlite3 libpq libcjson libzstd libmariadb"
 CFLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral -Werror"
 objs=()
-for f in drivers/mysql.c drivers/mysql_read.c drivers/mysql_write.c drivers/dialect_mysql.c \
+for f in drivers/mysql*.c \
          engine/util.c engine/err.c engine/url.c engine/catalog.c engine/value.c tests/lib/my_smoke.c; do
     o="$work/$(basename "${f%.c}").o"
     # shellcheck disable=SC2046,SC2086
@@ -40,11 +41,16 @@ done
 gcc -o "$work/my_smoke" "${objs[@]}" $(pkg-config --libs libmariadb) -lpthread -lm || exit 1
 
 # --- databases ---------------------------------------------------------------
+FIX=$(cd "$REPO/.." && pwd)/shared/fixtures/chinook       # as t_chinook.sh
+if [ ! -f "$FIX/Chinook_MySql.sql" ]; then
+    echo "my_smoke.sh: fixture not present ($FIX/Chinook_MySql.sql)" >&2
+    exit 1
+fi
 setup() {
     my_sql "" "DROP USER IF EXISTS 'pwuser'@'127.0.0.1', 'pwuser'@'localhost', 'pwuser'@'%'" &&
     my_add_password_user pwuser 's3cr3t-Pw' &&
     my_dropdb w && my_createdb w &&
-    my_sql "" < /work/shared/fixtures/chinook/Chinook_MySql.sql &&
+    my_sql "" < "$FIX/Chinook_MySql.sql" &&
     my_sql "" <<'EOF'
 SET sql_mode = '';
 DROP DATABASE IF EXISTS rich;
@@ -114,9 +120,28 @@ CREATE TABLE ubig (k BIGINT UNSIGNED PRIMARY KEY);
 INSERT INTO ubig VALUES (1), (18446744073709551615);
 EOF
 }
+# An ed25519 account, when the server has the plugin.
+if my_sql "" "INSTALL SONAME 'auth_ed25519'" >/dev/null 2>&1 || \
+   my_sql "" "SELECT 1 FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'ed25519'" | grep -q 1; then
+    my_sql "" "DROP USER IF EXISTS eduser@'127.0.0.1';
+CREATE USER eduser@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('Ed-pw-25519');
+GRANT ALL ON *.* TO eduser@'127.0.0.1'" && export MYSMOKE_ED25519=1
+fi
 if ! setup >"$work/setup.log" 2>&1; then
     echo "my_smoke.sh: setting up the test databases failed:" >&2
     cat "$work/setup.log" >&2
     exit 1
 fi
 "$work/my_smoke" "$MYTEST_PORT" "$MYTEST_SOCK" "$@"
+rc=$?
+[ "${1:-}" = bench ] && exit $rc
+
+# TLS: a second throwaway server with a certificate (in a subshell, so
+# that its MYTEST_* do not replace the first one's).
+(
+    unset MYTEST_DIR MYTEST_SOCK MYTEST_PORT MYTEST_URL MYTEST_PID
+    MYTEST_TLS=1 mariadb_start || exit 1
+    trap mariadb_stop EXIT
+    "$work/my_smoke" "$MYTEST_PORT" "$MYTEST_SOCK" tls "$MYTEST_CA"
+) || rc=1
+exit $rc

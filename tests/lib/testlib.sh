@@ -36,6 +36,18 @@ source "$TLIB/pg.sh"
 source "$TLIB/compare.sh"
 # shellcheck source=gen_sample.sh
 source "$TLIB/gen_sample.sh"
+# shellcheck source=mariadb.sh
+source "$TLIB/mariadb.sh"
+
+# require_mariadb — the test needs the run's MariaDB server (run.sh starts
+# one when a test calls this); run alone, the test starts its own.
+require_mariadb() {
+    if [ -n "${MYTEST_UNAVAILABLE:-}" ]; then skip "$MYTEST_UNAVAILABLE"; fi
+    if [ -z "${MYTEST_PORT:-}" ]; then
+        mariadb_start >/dev/null 2>&1 || skip "MariaDB could not start"
+        _T_OWN_MARIADB=1
+    fi
+}
 
 TEST_NAME=${TEST_NAME:-$(basename "${0%.sh}")}
 T_FAILED=0
@@ -63,6 +75,7 @@ cd "$TEST_TMP" || exit 1
 # Background processes a test started; killed at exit (by pid only).
 T_BG_PIDS=()
 t_cleanup() {
+    [ -n "${_T_OWN_MARIADB:-}" ] && mariadb_stop
     local p
     for p in "${T_BG_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
     return 0
