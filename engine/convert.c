@@ -334,7 +334,8 @@ conv_result convert_value(const ltype *t, const ferry_value *v, strbuf *out,
     case LT_DATE:
     case LT_TIMESTAMP:
     case LT_TIMESTAMPTZ: rc = conv_datetime(t->kind, v, out, note, reason); break;
-    case LT_TIME:        rc = conv_time_of_day(v, out, note, reason); break;
+    case LT_TIME:        rc = t->fixed ? conv_time_duration(v, out, reason)
+                                       : conv_time_of_day(v, out, note, reason); break;
     case LT_UUID:        rc = conv_uuid(v, out, reason); break;
     case LT_JSON:        rc = conv_json(v, out, reason); break;
     case LT_ENUM:        rc = conv_enum(v, out, reason); break;

@@ -64,6 +64,7 @@ conv_result conv_decimal(const ltype *t, const ferry_value *v, strbuf *out,
 /* convert_time.c */
 conv_result conv_datetime(ltype_kind k, const ferry_value *v, strbuf *out,
                           conv_note *note, const char **reason);
+conv_result conv_time_duration(const ferry_value *v, strbuf *out, const char **reason);
 conv_result conv_time_of_day(const ferry_value *v, strbuf *out, conv_note *note,
                              const char **reason);
 

@@ -305,6 +305,36 @@ conv_result conv_time_of_day(const ferry_value *v, strbuf *out, conv_note *note,
     return *note ? CONV_NOTE : CONV_OK;
 }
 
+/* conv_time_duration — LT_TIME with fixed=1: a MySQL TIME, which is a
+ * duration: "[-]H:MM:SS[.ffffff]" with up to 838 hours. Kept as written
+ * (only between MySQL servers, which read it back the same). */
+conv_result conv_time_duration(const ferry_value *v, strbuf *out, const char **reason)
+{
+    char descbuf[200];
+    size_t i = 0, n = v->n;
+    const char *p = v->p;
+    unsigned h = 0, digits = 0;
+    if (v->cls != FV_TEXT) return conv_reject(reason, "%s is not a MySQL TIME", DESC(v));
+    if (i < n && p[i] == '-') i++;
+    while (i < n && conv_is_digit(p[i]) && digits < 4) { h = h * 10 + (unsigned)(p[i++] - '0'); digits++; }
+    int ok = digits > 0 && h <= 838 && i + 6 <= n && p[i] == ':' && conv_is_digit(p[i + 1]) &&
+             conv_is_digit(p[i + 2]) && p[i + 3] == ':' && conv_is_digit(p[i + 4]) &&
+             conv_is_digit(p[i + 5]) && (p[i + 1] - '0') * 10 + (p[i + 2] - '0') < 60 &&
+             (p[i + 4] - '0') * 10 + (p[i + 5] - '0') < 60;
+    if (ok) {
+        i += 6;
+        if (i < n && p[i] == '.') {
+            size_t f = ++i;
+            while (i < n && conv_is_digit(p[i])) i++;
+            ok = i > f && i - f <= 6;
+        }
+        ok = ok && i == n;
+    }
+    if (!ok) return conv_reject(reason, "%s is not a MySQL TIME (-838:59:59 to 838:59:59)", DESC(v));
+    strbuf_add(out, p, n);
+    return CONV_OK;
+}
+
 /* conv_datetime — LT_DATE, LT_TIMESTAMP, LT_TIMESTAMPTZ from ISO text,
  * epoch numbers or Julian days (see the file comment). */
 conv_result conv_datetime(ltype_kind k, const ferry_value *v, strbuf *out,

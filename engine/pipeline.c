@@ -136,6 +136,7 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
         batch_set_cell(b, c, r->tmp.buf, r->tmp.len);
     }
     batch_commit_row(b);
+    batch_set_key(b, key);
     if (b->nrows == 1 || key < b->first_key) b->first_key = key;
     b->last_key = key;
     __atomic_fetch_add(&r->ts->rows_read, 1, __ATOMIC_RELAXED);
@@ -542,8 +543,13 @@ static void batch_row_json(const plan_table *t, const batch *b, size_t row, strb
         strbuf_addf(out, "%s%s:", c ? "," : "", qn);
         free(qn);
         cJSON_Delete(name);
+        ltype_kind k = t->cols[c].lt.kind;
         ferry_value v = {FV_NULL, 0, 0, NULL, 0};
-        if (p) { v.cls = t->cols[c].lt.kind == LT_BYTES ? FV_BLOB : FV_TEXT; v.p = p; v.n = len; }
+        if (p && (k == LT_INT16 || k == LT_INT32 || k == LT_INT64)) {
+            strbuf_add(out, p, len);               /* canonical digits: a JSON number */
+            continue;
+        }
+        if (p) { v.cls = k == LT_BYTES ? FV_BLOB : FV_TEXT; v.p = p; v.n = len; }
         convert_value_json(&v, out);
     }
     strbuf_addc(out, '}');
@@ -596,11 +602,8 @@ static int isolate_chunk(run_ctx *rc, ferry_conn *dst, int chunk_id, ferry_err *
             batch_row_json(t, b, row, &js);
             char reason[1100];
             snprintf(reason, sizeof reason, "the target refused the row: %s", re.msg);
-            pending_reject pr = {b->first_key, NULL, arena_strdup(&rj.mem, reason),
-                                 arena_strdup(&rj.mem, strbuf_cstr(&js))};
-            /* The key of a refused row is not kept per row in a batch; the
-             * row's values identify it. */
-            pr.key = -1;
+            pending_reject pr = {b->keys && row < b->cap_keys ? b->keys[row] : -1, NULL,
+                                 arena_strdup(&rj.mem, reason), arena_strdup(&rj.mem, strbuf_cstr(&js))};
             ARENA_PUSH(&rj.mem, rj.items, rj.n, rj.cap, pr);
             strbuf_free(&js);
             if (check_max_errors(rc, t, k->id, e)) { batch_free(one); goto fail; }

@@ -197,13 +197,24 @@ static int plan_column_types(ferry_plan *p, plan_table *t, plan_column *c,
 {
     const char *lossy = NULL;
     /* src_map NULL: keep the logical type already decided (widened, narrowed). */
-    if (src_map &&
-        type_map_to_logical(src_map, t->src->name, c->src->name, c->src->native_type,
-                            &c->lt, &c->rule) != 0)
-        return ferry_err_set(e, FERRY_E_TYPE,
-            "table \"%s\" column \"%s\": no type mapping for declared type \"%s\"; add a "
-            "rule with --map (see mappings/README.md)", t->src->name, c->src->name,
-            c->src->native_type);
+    if (src_map) {
+        const char *src_lossy = NULL;
+        if (type_map_to_logical_ex(src_map, t->src->name, c->src->name, c->src->native_type,
+                                   &c->lt, &c->rule, &src_lossy) != 0)
+            return ferry_err_set(e, FERRY_E_TYPE,
+                "table \"%s\" column \"%s\": no type mapping for declared type \"%s\"; add a "
+                "rule with --map (see mappings/README.md)", t->src->name, c->src->name,
+                c->src->native_type);
+        c->src_lossy = src_lossy ? arena_strdup(&p->mem, src_lossy) : NULL;
+        /* Same engine: the source's own type, verbatim, when reading it as a
+         * logical type loses nothing — an exact copy needs no translation. */
+        if (p->src_sql == p->dst_sql && !c->src_lossy && !p->opts->map_file &&
+            c->src->native_type[0] && strlen(c->src->native_type) < sizeof c->native) {
+            snprintf(c->native, sizeof c->native, "%s", c->src->native_type);
+            c->lossy = NULL;
+            return 0;
+        }
+    }
     if (type_map_to_native(dst_map, t->src->name, c->src->name, &c->lt, c->native,
                            sizeof c->native, &lossy) != 0) {
         char lt[64];
@@ -212,7 +223,14 @@ static int plan_column_types(ferry_plan *p, plan_table *t, plan_column *c,
             "table \"%s\" column \"%s\": no target type for logical type %s; add a rule "
             "with --map", t->src->name, c->src->name, lt);
     }
-    c->lossy = lossy ? arena_strdup(&p->mem, lossy) : NULL;
+    /* What is lost reading the source type and what is lost writing the
+     * target type are both named. */
+    if (c->src_lossy && lossy)
+        c->lossy = arena_sprintf(&p->mem, "%s; %s", c->src_lossy, lossy);
+    else if (c->src_lossy || lossy)
+        c->lossy = arena_strdup(&p->mem, c->src_lossy ? c->src_lossy : lossy);
+    else
+        c->lossy = NULL;
     return 0;
 }
 
@@ -236,7 +254,14 @@ static int plan_columns(ferry_plan *p, plan_table *t, const type_map *src_map,
         if (name_claim(p, &cols, c->name, owner, e)) return -1;
         if (plan_column_types(p, t, c, src_map, dst_map, e)) return -1;
         c->notnull = c->src->notnull;
-        if (c->src->identity && c->lt.kind == LT_DECIMAL && c->lt.scale == 0) {
+        if (c->lt.kind == LT_TIME && p->src_sql == SQL_MYSQL && p->dst_sql == SQL_MYSQL) {
+            /* MySQL TIME is a duration; between MySQL servers it is kept as
+             * one (elsewhere only times of day fit, others are rejected). */
+            c->lt.fixed = 1;
+            c->lossy = NULL;
+        }
+        if (c->src->identity && c->lt.kind == LT_DECIMAL && c->lt.scale == 0 &&
+            p->src_sql != p->dst_sql) {
             /* MySQL's bigint unsigned AUTO_INCREMENT ids: auto-assigned ids
              * must stay integers to stay identity columns; an id above
              * 2^63-1 does not fit and is rejected, never changed. */

@@ -31,7 +31,9 @@ typedef enum ltype_kind {
 typedef struct ltype {
     ltype_kind kind;
     int length;      /* LT_TEXT: max characters; -1 unbounded */
-    int fixed;       /* LT_TEXT: 1 for char(n) (blank-padded semantics) */
+    int fixed;       /* LT_TEXT: 1 for char(n) (blank-padded semantics);
+                      * LT_TIME: 1 for a MySQL duration (-838:59:59..838:59:59),
+                      * set only for MySQL -> MySQL copies, where it is kept */
     int precision;   /* LT_DECIMAL: total digits, -1 unconstrained */
     int scale;       /* LT_DECIMAL: digits after the point, -1 unconstrained */
 } ltype;

@@ -39,6 +39,7 @@ void batch_free(batch *b)
     free(b->cells);
     strbuf_free(&b->data);
     free(b->rejects);
+    free(b->keys);
     arena_free(&b->reject_mem);
     free(b);
 }
@@ -180,4 +181,16 @@ size_t batch_bytes(const batch *b)
          + b->cap_rows * (size_t)b->ncols * sizeof(batch_cell)
          + b->cap_rejects * sizeof(batch_reject)
          + b->reject_mem.total;
+}
+
+void batch_set_key(batch *b, int64_t key)
+{
+    if (b->nrows == 0) return;
+    if (b->nrows > b->cap_keys) {
+        size_t cap = b->cap_keys ? b->cap_keys * 2 : 256;
+        while (cap < b->nrows) cap *= 2;
+        b->keys = xrealloc(b->keys, cap * sizeof *b->keys);
+        b->cap_keys = cap;
+    }
+    b->keys[b->nrows - 1] = key;
 }

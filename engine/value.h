@@ -45,6 +45,8 @@ typedef struct batch {
     batch_cell  *cells;        /* nrows * ncols, row-major */
     strbuf       data;         /* cell bytes */
     int64_t      first_key, last_key;
+    int64_t     *keys;         /* per committed row: its chunking key (batch_set_key) */
+    size_t       cap_keys;
     /* rejects */
     size_t        nrejects, cap_rejects;
     batch_reject *rejects;
@@ -68,6 +70,9 @@ void   batch_set_cell(batch *b, int col, const void *bytes, size_t n);
 void   batch_set_null(batch *b, int col);
 void   batch_commit_row(batch *b);
 void   batch_abort_row(batch *b);
+/* batch_set_key — record the key of the last committed row (so that a row
+ * the target refuses later can be named by its key). */
+void   batch_set_key(batch *b, int64_t key);
 /* batch_cell_get — pointer and length of a committed cell; NULL when NULL. */
 const char *batch_cell_get(const batch *b, size_t row, int col, size_t *len);
 void   batch_add_reject(batch *b, int64_t key, const char *column,

@@ -27,11 +27,29 @@
 #            is written in jsonb's canonical form so that both agree
 #   blob     lower-case hex of the bytes (SQLite hex(), PostgreSQL encode)
 #
+# Kinds with full precision (for comparisons across all three engines):
+#
+#   numN     exact fixed-point with N decimals, e.g. num10: like decN, but
+#            the SQLite side formats TEXT and INTEGER values digit by digit
+#            (never through a float), so 38-digit decimals and
+#            18446744073709551615 compare exactly; REAL values as decN
+#   tsus     YYYY-MM-DD HH:MM:SS.ffffff (microseconds; timestamptz as UTC);
+#            SQLite side: the fraction is taken from ISO text as written
+#            (other representations as ts, with 3 more zeros)
+#   timeus   HH:MM:SS.ffffff
+#
+# dump_my (MySQL/MariaDB, over $MYTEST_SOCK from mariadb.sh) produces the
+# same canonical text for every kind; its f64 is the IEEE-754 bits computed
+# exactly with power-of-two arithmetic (MySQL has no float8send).
+#
 # A column SPEC is KIND:NAME (NAME may contain anything, spaces and colons
 # included: the kind ends at the first colon).
 #
 #   dump_sqlite DBFILE REL SPEC...   canonical dump of SQLite relation REL
 #   dump_pg     DBNAME REL SPEC...   canonical dump of PostgreSQL relation REL
+#   dump_my     DBNAME REL SPEC...   canonical dump of MySQL/MariaDB relation REL
+#                                    (REL quoted with double quotes: the
+#                                    session runs with ANSI_QUOTES)
 #   compare_table SQLITE_DB SQLITE_REL PG_DB PG_REL SPEC...
 #   compare_pg_tables DB1 REL1 "SPEC..." DB2 REL2 "SPEC..."  (specs as one
 #                     newline-separated string each)
@@ -67,6 +85,30 @@ _cmp_sqlite_expr() {
         time) v="strftime('%H:%M:%f', $x)" ;;
         uuid) v="CASE WHEN typeof($x)='blob' THEN lower(substr(hex($x),1,8)||'-'||substr(hex($x),9,4)||'-'||substr(hex($x),13,4)||'-'||substr(hex($x),17,4)||'-'||substr(hex($x),21,12)) ELSE lower($x) END" ;;
         blob) v="lower(hex($x))" ;;
+        num[0-9]*)
+              local n=${k#num} z ip fp t="CAST($x AS TEXT)"
+              z=$(printf '%*s' "$n" '' | tr ' ' 0)
+              ip="CASE WHEN instr($t,'.') > 0 THEN substr($t, 1, instr($t,'.') - 1) ELSE $t END"
+              fp="CASE WHEN instr($t,'.') > 0 THEN substr($t, instr($t,'.') + 1) ELSE '' END"
+              if [ "$n" -gt 0 ]; then
+                  v="CASE typeof($x) WHEN 'integer' THEN $t || '.$z' WHEN 'text' THEN ($ip) || '.' || substr(($fp) || '$z', 1, $n) ELSE printf('%.${n}f', $x) END"
+              else
+                  v="CASE typeof($x) WHEN 'integer' THEN $t WHEN 'text' THEN ($ip) ELSE printf('%.0f', $x) END"
+              fi ;;
+        tsus|timeus)
+              # The fraction as written (SQLite's date functions round it to
+              # milliseconds), the rest through strftime (offsets to UTC).
+              local dot=20 fmt='%Y-%m-%d %H:%M:%S' f nd base
+              if [ "$k" = timeus ]; then dot="(CASE WHEN substr($x,3,1) = ':' THEN 9 ELSE 20 END)"; fmt='%H:%M:%S'; fi
+              f="substr($x, $dot + 1)"
+              nd="(length($f) - length(ltrim($f, '0123456789')))"
+              base="CASE WHEN substr($x, $dot, 1) = '.' THEN substr($x, 1, $dot - 1) || substr($x, $dot + 1 + $nd) ELSE $x END"
+              f="CASE WHEN substr($x, $dot, 1) = '.' THEN substr($x, $dot + 1, $nd) ELSE '' END"
+              if [ "$k" = tsus ]; then
+                  v="CASE WHEN typeof($x) = 'text' THEN strftime('$fmt', $base) || '.' || substr(($f) || '000000', 1, 6) ELSE strftime('%Y-%m-%d %H:%M:%f', $dtarg) || '000' END"
+              else
+                  v="strftime('$fmt', $base) || '.' || substr(($f) || '000000', 1, 6)"
+              fi ;;
         *) echo "compare.sh: unknown kind '$k'" >&2; return 1 ;;
     esac
     printf "CASE WHEN %s IS NULL THEN '\\\\N' ELSE coalesce(%s, '<unreadable>') END" "$x" "$v"
@@ -87,9 +129,47 @@ _cmp_pg_expr() {
         time) v="to_char(date '2000-01-01' + ($x)::time, 'HH24:MI:SS.MS')" ;;
         uuid) v="lower(($x)::text)" ;;
         blob) v="encode(($x)::bytea,'hex')" ;;
+        num[0-9]*) v="round(($x)::numeric, ${k#num})::text" ;;
+        tsus) v="to_char(($x)::timestamp, 'YYYY-MM-DD HH24:MI:SS.US')" ;;
+        timeus) v="to_char(date '2000-01-01' + ($x)::time, 'HH24:MI:SS.US')" ;;
         *) echo "compare.sh: unknown kind '$k'" >&2; return 1 ;;
     esac
     printf "CASE WHEN %s IS NULL THEN '\\\\N' ELSE %s END" "$x" "$v"
+}
+
+# _cmp_my_expr KIND COLSQL — the MySQL/MariaDB expression for one field.
+# dump_my's session has sql_mode ANSI_QUOTES, PIPES_AS_CONCAT and
+# NO_BACKSLASH_ESCAPES (string literals as in standard SQL) and time_zone
+# +00:00 (TIMESTAMP columns read as UTC).
+_cmp_my_expr() {
+    local k=$1 x=$2 v
+    local tab="CHAR(9 USING utf8mb4)" nl="CHAR(10 USING utf8mb4)" cr="CHAR(13 USING utf8mb4)"
+    case $k in
+        int)  v="CAST($x AS CHAR)" ;;
+        text|raw|json)
+              v="REPLACE(REPLACE(REPLACE(REPLACE(CAST($x AS CHAR),'\\','\\\\'),$tab,'\\t'),$nl,'\\n'),$cr,'\\r')" ;;
+        bool) v="CASE WHEN $x THEN 't' ELSE 'f' END" ;;
+        f64)
+              # The IEEE-754 bits, exactly: |x| = 2^e * (1 + m/2^52) for a
+              # normal number (LOG2 can be off by one: corrected against
+              # POW(2, e), which like every step here is exact), m * 2^-1074
+              # for a subnormal. MySQL keeps no -0, Inf nor NaN.
+              local ax="ABS($x)" e0 e
+              e0="LEAST(FLOOR(LOG2(ABS($x))), 1023)"
+              e="($e0 - ($ax < POW(2, $e0)) + ($ax / 2 >= POW(2, $e0)))"
+              v="CASE WHEN $x = 0 THEN IF(CAST($x AS CHAR) LIKE '-%', '8000000000000000', '0000000000000000') ELSE LPAD(LOWER(HEX((($x < 0) << 63) | IF($ax < POW(2, -1022), CAST($ax / POW(2, -1074) AS UNSIGNED), (($e + 1023) << 52) | CAST(($ax / POW(2, $e) - 1) * POW(2, 52) AS UNSIGNED)))), 16, '0') END" ;;
+        dec[0-9]*|num[0-9]*)
+              v="CAST(CAST($x AS DECIMAL(65, ${k#???})) AS CHAR)" ;;
+        ts)   v="LEFT(DATE_FORMAT($x, '%Y-%m-%d %H:%i:%s.%f'), 23)" ;;
+        tsus) v="DATE_FORMAT($x, '%Y-%m-%d %H:%i:%s.%f')" ;;
+        date) v="DATE_FORMAT($x, '%Y-%m-%d')" ;;
+        time) v="LEFT(TIME_FORMAT($x, '%H:%i:%s.%f'), 12)" ;;
+        timeus) v="TIME_FORMAT($x, '%H:%i:%s.%f')" ;;
+        uuid) v="CASE WHEN LENGTH($x) = 16 THEN LOWER(INSERT(INSERT(INSERT(INSERT(HEX($x), 21, 0, '-'), 17, 0, '-'), 13, 0, '-'), 9, 0, '-')) ELSE LOWER(CAST($x AS CHAR)) END" ;;
+        blob) v="LOWER(HEX($x))" ;;
+        *) echo "compare.sh: unknown kind '$k'" >&2; return 1 ;;
+    esac
+    printf "CASE WHEN %s IS NULL THEN '\\\\N' ELSE COALESCE(%s, '<unreadable>') END" "$x" "$v"
 }
 
 # _cmp_select SIDE REL SPEC... — the SELECT producing one text column.
@@ -99,6 +179,7 @@ _cmp_select() {
     if [ $# -eq 0 ]; then echo "compare.sh: no columns given" >&2; return 1; fi
     local tab="char(9)"
     [ "$side" = pg ] && tab="E'\\t'"
+    [ "$side" = my ] && tab="CHAR(9 USING utf8mb4)"
     for spec in "$@"; do
         kind=${spec%%:*}
         name=${spec#*:}
@@ -107,6 +188,7 @@ _cmp_select() {
         fi
         col=$(sq_ident "$name")
         if [ "$side" = pg ]; then e=$(_cmp_pg_expr "$kind" "$col") || return 1
+        elif [ "$side" = my ]; then e=$(_cmp_my_expr "$kind" "$col") || return 1
         else e=$(_cmp_sqlite_expr "$kind" "$col") || return 1; fi
         sql="$sql$sep($e)"
         sep=" || $tab || "
@@ -135,6 +217,22 @@ dump_pg() {
     PGOPTIONS='-c timezone=UTC -c DateStyle=ISO' pg_sql "$db" "$sql" | LC_ALL=C sort
     if [ "${PIPESTATUS[0]}" != 0 ]; then
         echo "compare.sh: psql failed on $db: $sql" >&2
+        return 1
+    fi
+}
+
+# dump_my DBNAME REL SPEC... — canonical sorted dump on stdout (MariaDB or
+# MySQL, as root over $MYTEST_SOCK; REL and column names in double quotes).
+dump_my() {
+    local db=$1 rel=$2 sql
+    shift 2
+    sql=$(_cmp_select my "$rel" "$@") || return 1
+    # -r: fields raw (the expressions escape what needs it); -N -B: no header, tabs.
+    mariadb --no-defaults --socket="$MYTEST_SOCK" -uroot -N -B -r --default-character-set=utf8mb4 \
+        --database="$db" -e "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,NO_BACKSLASH_ESCAPES';
+SET SESSION time_zone = '+00:00'; $sql" | LC_ALL=C sort
+    if [ "${PIPESTATUS[0]}" != 0 ]; then
+        echo "compare.sh: mariadb failed on $db: $sql" >&2
         return 1
     fi
 }

@@ -692,8 +692,43 @@ TEST(test_convert_case_count)
     else printf("     %d conversion cases\n", cases_run);
 }
 
+/* MySQL TIME as a duration (ltype.fixed = 1, MySQL -> MySQL only). */
+TEST(test_convert_mysql_duration)
+{
+    static const struct { const char *in; const char *out; } cases[] = {
+        {"838:59:59", "838:59:59"}, {"-838:59:59", "-838:59:59"}, {"00:00:01", "00:00:01"},
+        {"-00:00:01.5", "-00:00:01.5"}, {"12:30:00.123456", "12:30:00.123456"},
+        {"839:00:00", NULL}, {"12:60:00", NULL}, {"12:00", NULL}, {"1:00:00.1234567", NULL},
+        {"abc", NULL}, {"", NULL},
+    };
+    ltype t = {LT_TIME, -1, 1, -1, -1};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ferry_value v = {FV_TEXT, 0, 0, cases[i].in, strlen(cases[i].in)};
+        strbuf out = STRBUF_INIT;
+        conv_note note = NOTE_NONE;
+        const char *why = NULL;
+        conv_result r = convert_value(&t, &v, &out, &note, &why);
+        if (cases[i].out) {
+            CHECK_EQ_INT(r, CONV_OK, cases[i].in);
+            CHECK_EQ_STR(strbuf_cstr(&out), cases[i].out, cases[i].in);
+        } else {
+            CHECK_EQ_INT(r, CONV_REJECT, cases[i].in);
+        }
+        strbuf_free(&out);
+    }
+    /* Without the flag a duration is not a time of day. */
+    ltype tod = {LT_TIME, -1, 0, -1, -1};
+    ferry_value v = {FV_TEXT, 0, 0, "838:59:59", 9};
+    strbuf out = STRBUF_INIT;
+    conv_note note = NOTE_NONE;
+    const char *why = NULL;
+    ASSERT_EQ_INT(convert_value(&tod, &v, &out, &note, &why), CONV_REJECT);
+    strbuf_free(&out);
+}
+
 void suite_convert(void)
 {
+    RUN(test_convert_mysql_duration);
     RUN(test_convert_bool);
     RUN(test_convert_int);
     RUN(test_convert_float);

@@ -239,8 +239,8 @@ TEST(test_types_sqlite_round_trip)
         { "int16",         "INTEGER",       "int64",         0 },
         { "int32",         "INTEGER",       "int64",         0 },
         { "int64",         "INTEGER",       "int64",         0 },
-        { "float32",       "REAL",          "float64",       0 },
-        { "float64",       "REAL",          "float64",       0 },
+        { "float32",       "REAL",          "float64",       1 },  /* -0 and NaN */
+        { "float64",       "REAL",          "float64",       1 },  /* -0 and NaN */
         { "decimal(10,2)", "NUMERIC(10,2)", "decimal(10,2)", 1 },
         { "decimal(15,6)", "NUMERIC(15,6)", "decimal(15,6)", 1 },
         { "decimal(18)",   "NUMERIC(18,0)", "decimal(18,0)", 0 },  /* whole: INTEGER storage */
@@ -462,8 +462,8 @@ TEST(test_types_mysql_to_native)
         { "int16",             "smallint",       "int16",             0 },
         { "int32",             "int",            "int32",             0 },
         { "int64",             "bigint",         "int64",             0 },
-        { "float32",           "float",          "float32",           0 },
-        { "float64",           "double",         "float64",           0 },
+        { "float32",           "float",          "float32",           1 },  /* -0, Inf, NaN */
+        { "float64",           "double",         "float64",           1 },  /* -0, Inf, NaN */
         { "decimal(10,2)",     "decimal(10,2)",  "decimal(10,2)",     0 },
         { "decimal(20)",       "decimal(20,0)",  "decimal(20,0)",     0 },
         { "decimal(65,30)",    "decimal(65,30)", "decimal(65,30)",    0 },
