@@ -5,8 +5,8 @@
 # form copied to PostgreSQL and to SQLite equals the Chinook SQLite form
 # (except the 4 track names the mariadb client loses a backslash from, as the
 # fixture's README says); MariaDB -> MariaDB; a SIGKILL mid-copy into MariaDB
-# and a rerun give exactly the source's rows; a wrong password says so
-# without printing it.
+# and a rerun give exactly the source's rows; the Chinook SQLite form moved
+# to MariaDB equals its source; a wrong password says so without printing it.
 source "$(dirname "$0")/../lib/testlib.sh"
 require_ferry
 require_mariadb
@@ -102,6 +102,23 @@ if [ -f "$FIX/Chinook_MySql_AutoIncrementPKs.sql" ] && [ -f "$FIX/Chinook_Sqlite
         dump_sqlite "$CSQ2" "\"$t\"" ${SPEC[$t]} | sed 's/\\\\//g' >"$TEST_TMP/sq"
         check "$t: MariaDB -> MariaDB keeps every value" compare_files "$t" "$TEST_TMP/ref" "$TEST_TMP/sq"
     done
+    section "Chinook, SQLite form -> MariaDB, equal to the SQLite source"
+    MYS=${PGTEST_DB}_from_sqlite; my_dropdb "$MYS" >/dev/null 2>&1; my_createdb "$MYS"
+    run_ferry copy "sqlite:///$FIX/Chinook_Sqlite.sqlite" "$(my_url "$MYS")" --jobs 3
+    check_rc "SQLite Chinook -> MariaDB" 0
+    CSQ3=$TEST_TMP/chinook_sqlite_via_mariadb.db
+    run_ferry copy "$(my_url "$MYS")" "sqlite:///$CSQ3" --exclude '_ferry*'
+    check_rc "... read back into SQLite" 0
+    for t in "${!SPEC[@]}"; do
+        # shellcheck disable=SC2086
+        dump_sqlite "$FIX/Chinook_Sqlite.sqlite" "\"$t\"" ${SPEC[$t]} >"$TEST_TMP/ref"
+        # shellcheck disable=SC2086
+        dump_sqlite "$CSQ3" "\"$t\"" ${SPEC[$t]} >"$TEST_TMP/sq"
+        check "$t: SQLite form -> MariaDB equals the source (backslashes included)" compare_files "$t" "$TEST_TMP/ref" "$TEST_TMP/sq"
+    done
+    check_eq "MariaDB: 11 foreign keys" 11 \
+        "$(my_sql "$MYS" "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()")"
+    my_dropdb "$MYS" >/dev/null 2>&1
     my_dropdb "$MYC" >/dev/null 2>&1; my_dropdb "$MYD" >/dev/null 2>&1; pg_dropdb "$PGC"
 else
     note "skipped the Chinook part: fixture not present ($FIX)"
