@@ -41,6 +41,7 @@ typedef enum conv_note {
     NOTE_OFFSET_TO_UTC,     /* a time zone offset normalised to UTC */
     NOTE_NUMBER_AS_TEXT,    /* a number stored in a text column, written as its text */
     NOTE_TEXT_AS_BYTES,     /* a text value in a bytes column, written as its UTF-8 bytes */
+    NOTE_ZERO_DATE_TO_NULL, /* a MySQL zero date written as NULL (--zero-dates null) */
     NOTE__COUNT
 } conv_note;
 
@@ -63,6 +64,10 @@ void convert_value_json(const ferry_value *v, strbuf *out);
  * non-conforming text -> text, invalid UTF-8/NUL/blobs -> bytes. Returns 1 if
  * *t was changed. */
 int convert_widen(ltype *t, const ferry_value *v);
+
+/* is_zero_date — text is a MySQL "zero" date or datetime: year, month or
+ * day 0 ("0000-00-00", "2024-00-10", "0000-00-00 00:00:00.000000"). */
+int is_zero_date(const char *p, size_t n);
 
 /* Date helpers, exposed for tests: days since 1970-01-01 <-> civil date. */
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -389,3 +389,14 @@ conv_result conv_datetime(ltype_kind k, const ferry_value *v, strbuf *out,
     *note = nt;
     return nt ? CONV_NOTE : CONV_OK;
 }
+
+int is_zero_date(const char *p, size_t n)
+{
+    if (n < 10 || p[4] != '-' || p[7] != '-') return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !conv_is_digit(p[i])) return 0;
+    int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+    int m = (p[5] - '0') * 10 + (p[6] - '0');
+    int d = (p[8] - '0') * 10 + (p[9] - '0');
+    return y == 0 || m == 0 || d == 0;
+}

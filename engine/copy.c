@@ -190,6 +190,7 @@ static char *job_identity(const session *s, const ferry_options *o)
     for (int i = 0; i < o->nexclude; i++) strbuf_addf(&sb, "exclude=%s\n", o->exclude[i]);
     strbuf_addf(&sb, "schema_only=%d\ndata_only=%d\nlower_case=%d\nwiden=%d\nif_exists=%s\n",
                 o->schema_only, o->data_only, o->lower_case, o->widen, if_exists_name(o->if_exists));
+    if (o->zero_dates_null) strbuf_adds(&sb, "zero_dates=null\n");
     if (s->map_text) strbuf_addf(&sb, "map=%016llx\n",
                                  (unsigned long long)fnv1a64(s->map_text, strlen(s->map_text), 0));
     return strbuf_detach(&sb);

@@ -74,6 +74,8 @@ static const char *COPY_HELP =
 "  --max-errors N            stop after more than N rejected rows (default: no limit)\n"
 "  --memory MB               memory for rows in flight (default 16)\n"
 "  --copy-format FMT         PostgreSQL targets: COPY in binary (default) or text\n"
+"  --zero-dates reject|null  MySQL zero dates (0000-00-00, 2024-00-10): reject the row\n"
+"                            (default) or write NULL (counted in the report)\n"
 "  --quiet                   print nothing but errors\n"
 "\n"
 "Values that do not fit their column's type (text in an integer column, invalid UTF-8,\n"
@@ -166,7 +168,7 @@ enum {
     OPT_TABLES = 1000, OPT_EXCLUDE, OPT_SCHEMA, OPT_JOBS, OPT_CHUNK, OPT_IF_EXISTS,
     OPT_SCHEMA_ONLY, OPT_DATA_ONLY, OPT_RESTART, OPT_MAP, OPT_WIDEN, OPT_LOWER, OPT_PROGRESS,
     OPT_REPORT, OPT_REJECTS, OPT_MAX_ERRORS, OPT_QUIET, OPT_JSON, OPT_HELP, OPT_MEMORY,
-    OPT_COPY_FORMAT
+    OPT_COPY_FORMAT, OPT_ZERO_DATES
 };
 
 static int run_command(const command *cmd, int argc, char **argv)
@@ -190,6 +192,7 @@ static int run_command(const command *cmd, int argc, char **argv)
         {"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
         {"memory", required_argument, NULL, OPT_MEMORY},
         {"copy-format", required_argument, NULL, OPT_COPY_FORMAT},
+        {"zero-dates", required_argument, NULL, OPT_ZERO_DATES},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, OPT_HELP},
@@ -234,6 +237,11 @@ static int run_command(const command *cmd, int argc, char **argv)
         case OPT_COPY_FORMAT:
             if (strcmp(optarg, "binary") && strcmp(optarg, "text")) { free_options(&o); return usage_error(cmd->name, "--copy-format must be binary or text (not \"%s\")", optarg); }
             o.copy_format = optarg;
+            break;
+        case OPT_ZERO_DATES:
+            if (!strcmp(optarg, "null")) o.zero_dates_null = 1;
+            else if (!strcmp(optarg, "reject")) o.zero_dates_null = 0;
+            else { free_options(&o); return usage_error(cmd->name, "--zero-dates must be reject or null (not \"%s\")", optarg); }
             break;
         case OPT_SCHEMA_ONLY: o.schema_only = 1; break;
         case OPT_DATA_ONLY: o.data_only = 1; break;

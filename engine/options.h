@@ -29,6 +29,7 @@ typedef struct ferry_options {
     const char  *rejects_path;     /* --rejects, default ferry-rejects.ndjson */
     int64_t      max_errors;       /* --max-errors: stop after this many rejects; -1 = no limit */
     size_t       memory_budget;    /* bytes of queued batches, default 16 MiB */
+    int          zero_dates_null;  /* --zero-dates null: MySQL zero dates become NULL, counted */
     const char  *copy_format;      /* --copy-format binary|text (PostgreSQL targets), NULL = driver's */
 } ferry_options;
 

@@ -116,6 +116,15 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
     for (int c = 0; c < t->ncols; c++) {
         const ferry_value *v = &vals[c];
         if (v->cls == FV_NULL) { batch_set_null(b, c); continue; }
+        ltype_kind k = t->cols[c].lt.kind;
+        if (r->rc->opts->zero_dates_null && v->cls == FV_TEXT &&
+            (k == LT_DATE || k == LT_TIMESTAMP || k == LT_TIMESTAMPTZ) && is_zero_date(v->p, v->n)) {
+            /* --zero-dates null: the user's choice, counted in the report. */
+            batch_set_null(b, c);
+            __atomic_fetch_add(&r->ts->notes[c * NOTE__COUNT + NOTE_ZERO_DATE_TO_NULL], 1,
+                               __ATOMIC_RELAXED);
+            continue;
+        }
         conv_note note = NOTE_NONE;
         const char *reason = NULL;
         strbuf_reset(&r->tmp);

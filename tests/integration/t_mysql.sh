@@ -142,6 +142,26 @@ check_eq "exactly the source's rows" "$(sqlite_q "$B" 'SELECT count(*), count(DI
     "$(my_sql "$MYK" 'SELECT COUNT(*), COUNT(DISTINCT id), SUM(id), SUM(CHAR_LENGTH(body)) FROM events')"
 my_dropdb "$MYK" >/dev/null 2>&1
 
+section "MySQL zero dates: rejected by default, NULL with --zero-dates null (counted)"
+MYZ=${PGTEST_DB}_zd; my_dropdb "$MYZ" >/dev/null 2>&1; my_createdb "$MYZ"
+my_sql "$MYZ" "SET SESSION sql_mode = ''; CREATE TABLE ev (id INT PRIMARY KEY, d DATE, t DATETIME);
+INSERT INTO ev VALUES (1, '2024-01-02', '2024-01-02 03:04:05'), (2, '0000-00-00', '0000-00-00 00:00:00'),
+                      (3, '2024-00-10', '2024-01-02 00:00:00');"
+PZ1=${PGTEST_DB}_zd1; pg_dropdb "$PZ1"; pg_createdb "$PZ1"
+run_ferry copy "$(my_url "$MYZ")" "$(pg_url "$PZ1")" --rejects "$TEST_TMP/zd.ndjson"
+check_rc "by default: finished with rejected rows" 5
+check_eq "... the two rows with zero dates are rejected, the good one copied" "1|2" \
+    "$(qdb "$PZ1" 'SELECT count(*) FROM ev')|$(grep -c . "$TEST_TMP/zd.ndjson")"
+check_match "... the reason names the zero date" "0000-00-00|2024-00-10" "$(cat "$TEST_TMP/zd.ndjson")"
+PZ2=${PGTEST_DB}_zd2; pg_dropdb "$PZ2"; pg_createdb "$PZ2"
+run_ferry copy "$(my_url "$MYZ")" "$(pg_url "$PZ2")" --zero-dates null --report "$TEST_TMP/zd.json"
+check_rc "--zero-dates null" 0
+check_eq "... every row copied, zero dates as NULL, real dates kept" "1|2024-01-02|2024-01-02 03:04:05;2||;3||2024-01-02 00:00:00" \
+    "$(qdb "$PZ2" "SELECT string_agg(id || '|' || coalesce(d::text, '') || '|' || coalesce(t::text, ''), ';' ORDER BY id) FROM ev")"
+check_eq "... and the report counts them per column" "2|1" \
+    "$(jq -r '[.tables[] | select(.name == "ev") | .columns[] | select(.name == "d" or .name == "t") | .conversions.zero_date_to_null // 0] | map(tostring) | join("|")' "$TEST_TMP/zd.json")"
+pg_dropdb "$PZ1"; pg_dropdb "$PZ2"; my_dropdb "$MYZ" >/dev/null 2>&1
+
 section "a wrong password says so, and never shows it"
 my_add_password_user ferrypw 'Right-Pw-1' >/dev/null 2>&1
 run_ferry copy "sqlite:///$SRC" "mysql://ferrypw:Wr0ngS3cret@127.0.0.1:$MYTEST_PORT/$MYA"
