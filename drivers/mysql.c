@@ -112,30 +112,7 @@ void my_add_server_text(const my_conn *c, strbuf *sb, const char *raw, size_t ma
 
 void my_add_stmt(strbuf *sb, const char *sql)
 {
-    size_t shown = 0;
-    int space = 0;
-    const unsigned char *p = (const unsigned char *)sql;
-
-    while (*p && isspace(*p))
-        p++;
-    for (; *p; p++) {
-        if (isspace(*p)) {
-            space = 1;
-            continue;
-        }
-        if (shown >= MY_STMT_SHOWN && (*p & 0xC0) != 0x80) {
-            strbuf_adds(sb, "...");
-            return;
-        }
-        if (space) {
-            strbuf_addc(sb, ' ');
-            shown++;
-            space = 0;
-        }
-        strbuf_addc(sb, (char)*p);
-        if ((*p & 0xC0) != 0x80)
-            shown++;
-    }
+    strbuf_add_sql_excerpt(sb, sql, MY_STMT_SHOWN);
 }
 
 const char *my_oneline(char *buf, size_t n, const char *s)

@@ -173,30 +173,7 @@ static void pg_add_clipped(strbuf *sb, const char *raw, size_t max, int first_li
  * runs of white space folded into one space, "..." when cut. */
 static void pg_add_stmt(strbuf *sb, const char *sql)
 {
-    size_t shown = 0;
-    int space = 0;
-    const unsigned char *p = (const unsigned char *)sql;
-
-    while (*p && isspace(*p))
-        p++;
-    for (; *p; p++) {
-        if (isspace(*p)) {
-            space = 1;
-            continue;
-        }
-        if (shown >= PG_STMT_SHOWN && (*p & 0xC0) != 0x80) {
-            strbuf_adds(sb, "...");
-            return;
-        }
-        if (space) {
-            strbuf_addc(sb, ' ');
-            shown++;
-            space = 0;
-        }
-        strbuf_addc(sb, (char)*p);
-        if ((*p & 0xC0) != 0x80)
-            shown++;
-    }
+    strbuf_add_sql_excerpt(sb, sql, PG_STMT_SHOWN);
 }
 
 /* pg_err — record one error in e (may be NULL): side is the connection's,

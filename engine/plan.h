@@ -127,6 +127,8 @@ void plan_skip(ferry_plan *p, const char *kind, const char *object, const char *
 void plan_print_sql(const ferry_plan *p, strbuf *out);
 struct cJSON;
 struct cJSON *plan_to_json(const ferry_plan *p);
+/* plan_column_json — one column's decisions as JSON (plan and report). */
+struct cJSON *plan_column_json(const plan_column *col);
 const char *step_kind_name(step_kind k);
 
 #endif

@@ -82,6 +82,28 @@ static cJSON *notes_json(const plan_note *n, int count)
     return arr;
 }
 
+/* plan_column_json — one column's decisions as JSON, shared by `ferry plan
+ * --json` and the report (which adds the conversions it counted). */
+cJSON *plan_column_json(const plan_column *col)
+{
+    char lt[64];
+    ltype_format(&col->lt, lt, sizeof lt);
+    cJSON *cj = cJSON_CreateObject();
+    cJSON_AddStringToObject(cj, "name", col->src->name);
+    cJSON_AddStringToObject(cj, "target", col->name);
+    cJSON_AddStringToObject(cj, "source_type", col->src->native_type);
+    cJSON_AddStringToObject(cj, "logical", lt);
+    cJSON_AddStringToObject(cj, "target_type", col->native);
+    cJSON_AddStringToObject(cj, "rule", col->rule ? col->rule : "");
+    if (col->lossy) cJSON_AddStringToObject(cj, "lossy", col->lossy);
+    else cJSON_AddNullToObject(cj, "lossy");
+    cJSON_AddBoolToObject(cj, "identity", col->identity);
+    cJSON_AddBoolToObject(cj, "widened", col->widened);
+    if (col->widened_from) cJSON_AddStringToObject(cj, "widened_from", col->widened_from);
+    if (col->default_sql) cJSON_AddStringToObject(cj, "default", col->default_sql);
+    return cj;
+}
+
 cJSON *plan_to_json(const ferry_plan *p)
 {
     cJSON *root = cJSON_CreateObject();
@@ -100,21 +122,7 @@ cJSON *plan_to_json(const ferry_plan *p)
                                 t->key_column ? t->key_column : "rowid");
         cJSON *cols = cJSON_AddArrayToObject(tj, "columns");
         for (int c = 0; c < t->ncols; c++) {
-            const plan_column *col = &t->cols[c];
-            char lt[64];
-            ltype_format(&col->lt, lt, sizeof lt);
-            cJSON *cj = cJSON_CreateObject();
-            cJSON_AddStringToObject(cj, "name", col->src->name);
-            cJSON_AddStringToObject(cj, "target", col->name);
-            cJSON_AddStringToObject(cj, "source_type", col->src->native_type);
-            cJSON_AddStringToObject(cj, "logical", lt);
-            cJSON_AddStringToObject(cj, "target_type", col->native);
-            cJSON_AddStringToObject(cj, "rule", col->rule ? col->rule : "");
-            if (col->lossy) cJSON_AddStringToObject(cj, "lossy", col->lossy);
-            else cJSON_AddNullToObject(cj, "lossy");
-            cJSON_AddBoolToObject(cj, "identity", col->identity);
-            cJSON_AddBoolToObject(cj, "widened", col->widened);
-            if (col->default_sql) cJSON_AddStringToObject(cj, "default", col->default_sql);
+            cJSON *cj = plan_column_json(&t->cols[c]);
             cJSON_AddItemToArray(cols, cj);
         }
         cJSON_AddItemToArray(tables, tj);

@@ -57,20 +57,7 @@ cJSON *report_build(run_ctx *rc, const char *status, const char *source_display,
         bytes += ts->bytes;
         cJSON *cols = cJSON_AddArrayToObject(tj, "columns");
         for (int c = 0; c < t->ncols; c++) {
-            const plan_column *col = &t->cols[c];
-            char lt[64];
-            ltype_format(&col->lt, lt, sizeof lt);
-            cJSON *cj = cJSON_CreateObject();
-            cJSON_AddStringToObject(cj, "name", col->src->name);
-            cJSON_AddStringToObject(cj, "target", col->name);
-            cJSON_AddStringToObject(cj, "source_type", col->src->native_type);
-            cJSON_AddStringToObject(cj, "logical", lt);
-            cJSON_AddStringToObject(cj, "target_type", col->native);
-            cJSON_AddStringToObject(cj, "rule", col->rule ? col->rule : "");
-            if (col->lossy) cJSON_AddStringToObject(cj, "lossy", col->lossy);
-            else cJSON_AddNullToObject(cj, "lossy");
-            cJSON_AddBoolToObject(cj, "widened", col->widened);
-            if (col->widened_from) cJSON_AddStringToObject(cj, "widened_from", col->widened_from);
+            cJSON *cj = plan_column_json(&t->cols[c]);
             cJSON *conv = cJSON_AddObjectToObject(cj, "conversions");
             for (int n = 1; n < NOTE__COUNT; n++) {
                 int64_t v = ts->notes ? ts->notes[c * NOTE__COUNT + n] : 0;

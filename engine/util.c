@@ -484,3 +484,31 @@ uint64_t fnv1a64(const void *data, size_t n, uint64_t seed)
     }
     return h;
 }
+
+void strbuf_add_sql_excerpt(strbuf *sb, const char *sql, size_t max_chars)
+{
+    size_t shown = 0;
+    int space = 0;
+    const unsigned char *p = (const unsigned char *)sql;
+
+    while (*p && isspace(*p))
+        p++;
+    for (; *p; p++) {
+        if (isspace(*p)) {
+            space = 1;
+            continue;
+        }
+        if (shown >= max_chars && (*p & 0xC0) != 0x80) {
+            strbuf_adds(sb, "...");
+            return;
+        }
+        if (space) {
+            strbuf_addc(sb, ' ');
+            shown++;
+            space = 0;
+        }
+        strbuf_addc(sb, (char)*p);
+        if ((*p & 0xC0) != 0x80)
+            shown++;
+    }
+}

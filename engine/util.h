@@ -93,6 +93,11 @@ int utf8_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 /* hex encoding of bytes into sb (lower case, no prefix). */
 void strbuf_addhex(strbuf *sb, const void *data, size_t n);
 
+/* strbuf_add_sql_excerpt — append the first max_chars characters of sql
+ * with runs of white space folded into one space and "..." when cut (for
+ * naming a statement in an error message). */
+void strbuf_add_sql_excerpt(strbuf *sb, const char *sql, size_t max_chars);
+
 /* fnv1a64 — a small stable hash for job identity and name suffixes. */
 uint64_t fnv1a64(const void *data, size_t n, uint64_t seed);
 
