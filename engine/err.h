@@ -47,7 +47,8 @@ enum {
     EXIT_TARGET      = 4,   /* cannot write the target */
     EXIT_REJECTS     = 5,   /* finished, but some rows were rejected */
     EXIT_INTERRUPTED = 6,   /* stopped by a signal; rerun to resume */
-    EXIT_JOB         = 7    /* job state mismatch: options/schema changed, use --restart */
+    EXIT_JOB         = 7,   /* job state mismatch: options/schema changed, use --restart */
+    EXIT_DIFFERENT   = 8    /* ferry verify (or copy --verify) found a difference */
 };
 
 /* ferry_err_set — fill e (may be NULL) with code and formatted message.

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "copy.h"
+#include "status.h"
+#include "verify.h"
 #include "err.h"
 #include "run.h"
 #include "util.h"
@@ -26,6 +28,8 @@ static const char *MAIN_HELP =
 "Usage:\n"
 "  ferry copy SOURCE TARGET [options]   copy schema and data (rerun to resume)\n"
 "  ferry plan SOURCE TARGET [options]   print the target DDL and type decisions; touch nothing\n"
+"  ferry verify SOURCE TARGET [options] compare row counts and checksums, per table and chunk\n"
+"  ferry status TARGET [--json]         list the ferry jobs recorded in TARGET\n"
 "  ferry types DIALECT                  print a type table: sqlite, postgresql, mysql\n"
 "  ferry help [COMMAND]                 this text, or a command's options\n"
 "  ferry --version\n"
@@ -43,7 +47,8 @@ static const char *MAIN_HELP =
 "  Passwords are never printed or stored.\n"
 "\n"
 "Exit codes: 0 ok, 2 usage, 3 source error, 4 target error, 5 finished with rejected rows,\n"
-"            6 interrupted (rerun to resume), 7 job changed (use --restart), 1 other.\n";
+"            6 interrupted (rerun to resume), 7 job changed (use --restart),\n"
+"            8 verify found a difference, 1 other.\n";
 
 static const char *COPY_HELP =
 "Usage: ferry copy SOURCE TARGET [options]\n"
@@ -76,6 +81,9 @@ static const char *COPY_HELP =
 "  --copy-format FMT         PostgreSQL targets: COPY in binary (default) or text\n"
 "  --zero-dates reject|null  MySQL zero dates (0000-00-00, 2024-00-10): reject the row\n"
 "                            (default) or write NULL (counted in the report)\n"
+"  --retries N               reconnect and redo the chunk up to N times after a lost\n"
+"                            connection, with backoff (default 5)\n"
+"  --verify                  after the copy, compare source and target (see ferry verify)\n"
 "  --quiet                   print nothing but errors\n"
 "\n"
 "Values that do not fit their column's type (text in an integer column, invalid UTF-8,\n"
@@ -93,22 +101,49 @@ static const char *PLAN_HELP =
 "Options: --json, and the copy options that change the plan: --tables --exclude\n"
 "--target-schema --chunk-rows --map --widen --lower-case\n";
 
+static const char *VERIFY_HELP =
+"Usage: ferry verify SOURCE TARGET [options]\n"
+"\n"
+"Compare SOURCE with the TARGET a `ferry copy` made of it: per table the row count and an\n"
+"order-independent checksum of the rows' logical values (xxHash), per chunk where the table\n"
+"has an integer key, so a difference is located. Works across engines. Exit 0 when equal,\n"
+"8 when they differ.\n"
+"\n"
+"Options: --json, and the copy options that select and name the tables: --tables --exclude\n"
+"--target-schema --map --lower-case --chunk-rows\n";
+
+static const char *STATUS_HELP =
+"Usage: ferry status TARGET [--json]\n"
+"\n"
+"List the ferry jobs recorded in TARGET's state (_ferry): source (password masked), target,\n"
+"when started, chunks done/total, rows, rejected rows, last activity, and whether finished.\n";
+
 typedef struct command {
     const char *name;
-    const char *help;
+    const char *const *help;
+    int nargs;                         /* positional arguments: SOURCE TARGET = 2 */
+    const char *args;                  /* their names, for the usage error */
     int (*run)(const ferry_options *o);
 } command;
 
 static const command COMMANDS[] = {
-    {"copy", NULL, copy_command},
-    {"plan", NULL, plan_command},
+    {"copy", &COPY_HELP, 2, "SOURCE TARGET", copy_command},
+    {"plan", &PLAN_HELP, 2, "SOURCE TARGET", plan_command},
+    {"verify", &VERIFY_HELP, 2, "SOURCE TARGET", verify_command},
+    {"status", &STATUS_HELP, 1, "TARGET", status_command},
 };
+
+static const command *command_named(const char *name)
+{
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+        if (!strcmp(name, COMMANDS[i].name)) return &COMMANDS[i];
+    return NULL;
+}
 
 static const char *command_help(const char *name)
 {
-    if (strcmp(name, "copy") == 0) return COPY_HELP;
-    if (strcmp(name, "plan") == 0) return PLAN_HELP;
-    return NULL;
+    const command *c = command_named(name);
+    return c ? *c->help : NULL;
 }
 
 
@@ -168,7 +203,7 @@ enum {
     OPT_TABLES = 1000, OPT_EXCLUDE, OPT_SCHEMA, OPT_JOBS, OPT_CHUNK, OPT_IF_EXISTS,
     OPT_SCHEMA_ONLY, OPT_DATA_ONLY, OPT_RESTART, OPT_MAP, OPT_WIDEN, OPT_LOWER, OPT_PROGRESS,
     OPT_REPORT, OPT_REJECTS, OPT_MAX_ERRORS, OPT_QUIET, OPT_JSON, OPT_HELP, OPT_MEMORY,
-    OPT_COPY_FORMAT, OPT_ZERO_DATES
+    OPT_COPY_FORMAT, OPT_ZERO_DATES, OPT_VERIFY, OPT_RETRIES
 };
 
 static int run_command(const command *cmd, int argc, char **argv)
@@ -193,6 +228,8 @@ static int run_command(const command *cmd, int argc, char **argv)
         {"memory", required_argument, NULL, OPT_MEMORY},
         {"copy-format", required_argument, NULL, OPT_COPY_FORMAT},
         {"zero-dates", required_argument, NULL, OPT_ZERO_DATES},
+        {"verify", no_argument, NULL, OPT_VERIFY},
+        {"retries", required_argument, NULL, OPT_RETRIES},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, OPT_HELP},
@@ -205,6 +242,7 @@ static int run_command(const command *cmd, int argc, char **argv)
     o.jobs = 4;
     o.chunk_rows = 50000;
     o.max_errors = -1;
+    o.retries = 5;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -243,6 +281,11 @@ static int run_command(const command *cmd, int argc, char **argv)
             else if (!strcmp(optarg, "reject")) o.zero_dates_null = 0;
             else { free_options(&o); return usage_error(cmd->name, "--zero-dates must be reject or null (not \"%s\")", optarg); }
             break;
+        case OPT_VERIFY: o.verify = 1; break;
+        case OPT_RETRIES:
+            if (parse_count(optarg, 0, &v) || v > 100) { free_options(&o); return usage_error(cmd->name, "--retries wants a number from 0 to 100, not \"%s\"", optarg); }
+            o.retries = (int)v;
+            break;
         case OPT_SCHEMA_ONLY: o.schema_only = 1; break;
         case OPT_DATA_ONLY: o.data_only = 1; break;
         case OPT_RESTART: o.restart = 1; break;
@@ -270,17 +313,22 @@ static int run_command(const command *cmd, int argc, char **argv)
         }
         }
     }
-    if (argc - optind != 2) {
+    if (argc - optind != cmd->nargs) {
         free_options(&o);
-        return usage_error(cmd->name, "%s needs exactly two arguments: SOURCE TARGET",
-                           cmd->name);
+        return usage_error(cmd->name, cmd->nargs == 1 ? "needs exactly one argument: %s"
+                                                      : "needs exactly two arguments: %s",
+                           cmd->args);
     }
     if (o.schema_only && o.data_only) {
         free_options(&o);
         return usage_error(cmd->name, "--schema-only and --data-only exclude each other%s", "");
     }
-    o.source_text = argv[optind];
-    o.target_text = argv[optind + 1];
+    if (cmd->nargs == 2) {
+        o.source_text = argv[optind];
+        o.target_text = argv[optind + 1];
+    } else {
+        o.target_text = argv[optind];
+    }
     rc = cmd->run(&o);
     free_options(&o);
     return rc;
@@ -323,13 +371,13 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "help")) {
         if (argc < 3) { fputs(MAIN_HELP, stdout); return EXIT_OK; }
         const char *h = command_help(argv[2]);
-        if (!h) { fprintf(stderr, "ferry: no command \"%s\"; commands: copy, plan\n", argv[2]); return EXIT_USAGE; }
+        if (!h) { fprintf(stderr, "ferry: no command \"%s\"; commands: copy, plan, verify, status\n", argv[2]); return EXIT_USAGE; }
         fputs(h, stdout);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
-        if (!strcmp(argv[1], COMMANDS[i].name))
-            return run_command(&COMMANDS[i], argc - 1, argv + 1);
-    fprintf(stderr, "ferry: unknown command \"%s\"; commands: copy, plan (ferry --help)\n", argv[1]);
+    const command *cmd = command_named(argv[1]);
+    if (cmd) return run_command(cmd, argc - 1, argv + 1);
+    fprintf(stderr, "ferry: unknown command \"%s\"; commands: copy, plan, verify, status, "
+            "types (ferry --help)\n", argv[1]);
     return EXIT_USAGE;
 }

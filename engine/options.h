@@ -30,6 +30,8 @@ typedef struct ferry_options {
     int64_t      max_errors;       /* --max-errors: stop after this many rejects; -1 = no limit */
     size_t       memory_budget;    /* bytes of queued batches, default 16 MiB */
     int          zero_dates_null;  /* --zero-dates null: MySQL zero dates become NULL, counted */
+    int          verify;           /* copy --verify: run verify after the copy */
+    int          retries;          /* --retries: reconnect attempts after a lost connection (default 5) */
     const char  *copy_format;      /* --copy-format binary|text (PostgreSQL targets), NULL = driver's */
 } ferry_options;
 
