@@ -5,7 +5,7 @@
 # line to run and exits 1.
 #
 # Build: a C compiler, make, pkg-config and the development files of
-# SQLite, libpq, MariaDB Connector/C, zstd and cJSON. Tests: the sqlite3
+# SQLite, libpq, MariaDB Connector/C, zstd, cJSON and xxHash. Tests: the sqlite3
 # CLI, a PostgreSQL server (initdb/pg_ctl/postgres) and client (psql,
 # pg_dump), a MariaDB server, jq for the JSON checks. runuser, timeout, diff, awk come with every Debian system.
 set -u
@@ -28,6 +28,7 @@ pc libpq    /usr/include/postgresql/libpq-fe.h     libpq-dev
 pc libzstd  /usr/include/zstd.h                    libzstd-dev
 pc libcjson /usr/include/cjson/cJSON.h             libcjson-dev
 pc libmariadb /usr/include/mariadb/mysql.h         libmariadb-dev
+pc libxxhash /usr/include/xxhash.h                libxxhash-dev
 have sqlite3 || want sqlite3
 have jq || want jq
 # A MariaDB server for the MySQL/MariaDB tests (tests/lib/mariadb.sh).
