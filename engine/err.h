@@ -12,6 +12,7 @@
     X(SOURCE,    "source error")                                               \
     X(TARGET,    "target error")                                               \
     X(CONNECT,   "cannot connect")                                             \
+    X(LOST,      "connection lost")                                            \
     X(AUTH,      "authentication failed")                                      \
     X(SQL,       "statement failed")                                           \
     X(TYPE,      "value does not fit its type")                                \
@@ -48,7 +49,8 @@ enum {
     EXIT_REJECTS     = 5,   /* finished, but some rows were rejected */
     EXIT_INTERRUPTED = 6,   /* stopped by a signal; rerun to resume */
     EXIT_JOB         = 7,   /* job state mismatch: options/schema changed, use --restart */
-    EXIT_DIFFERENT   = 8    /* ferry verify (or copy --verify) found a difference */
+    EXIT_DIFFERENT   = 8,   /* ferry verify (or copy --verify) found a difference */
+    EXIT_BUSY        = 9    /* another ferry process is running the same job */
 };
 
 /* ferry_err_set — fill e (may be NULL) with code and formatted message.
