@@ -123,8 +123,33 @@ static char *my_mysql_default(arena *a, const char *def, const char *extra, cons
     return r;
 }
 
+/* my_on_update — the expression of an "on update ..." clause in EXTRA
+ * ("DEFAULT_GENERATED on update CURRENT_TIMESTAMP(3)",
+ * "on update current_timestamp()"), NULL if none. */
+static char *my_on_update(arena *a, const char *extra)
+{
+    const char *p = strcasestr(extra, "on update ");
+    if (!p) return NULL;
+    p += 10;
+    size_t n = strcspn(p, " ");
+    return n ? arena_strndup(a, p, n) : NULL;
+}
+
+/* my_labels — the labels of an enum(...) column type into the arena. */
+static void my_labels(arena *a, cat_column *col)
+{
+    char **labels = NULL;
+    if (strncasecmp(col->native_type, "enum(", 5) != 0) return;
+    int n = type_enum_labels(col->native_type, &labels);
+    if (n <= 0) { type_labels_free(labels); return; }
+    col->labels = arena_alloc(a, sizeof(char *) * (size_t)n);
+    for (int i = 0; i < n; i++) col->labels[i] = arena_strdup(a, labels[i]);
+    col->nlabels = n;
+    type_labels_free(labels);
+}
+
 /* row: TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT,
- * EXTRA, GENERATION_EXPRESSION, COLLATION_NAME, DATA_TYPE */
+ * EXTRA, GENERATION_EXPRESSION, COLLATION_NAME, DATA_TYPE, COLUMN_COMMENT */
 static int my_desc_columns_row(void *ctx, int n, const char *const *v, ferry_err *e)
 {
     my_desc *d = ctx;
@@ -133,7 +158,7 @@ static int my_desc_columns_row(void *ctx, int n, const char *const *v, ferry_err
     cat_table *t;
     cat_column col;
 
-    (void)n; (void)e;
+    (void)e;
     if (ti < 0)
         return 0;
     t = &d->cat->tables[ti];
@@ -144,11 +169,15 @@ static int my_desc_columns_row(void *ctx, int n, const char *const *v, ferry_err
     if (strstr(extra, "VIRTUAL GENERATED") || strstr(extra, "STORED GENERATED") ||
         strstr(extra, "PERSISTENT GENERATED")) {
         col.generated = 1;
+        col.generated_stored = !strstr(extra, "VIRTUAL GENERATED");
         col.generated_expr = arena_strdup(d->a, v[6] ? v[6] : "");
     } else if (v[4] && !(d->c->is_mariadb && strcmp(v[4], "NULL") == 0)) {
         col.default_expr = d->c->is_mariadb ? arena_strdup(d->a, v[4])
                                             : my_mysql_default(d->a, v[4], extra, v[8] ? v[8] : "");
     }
+    col.on_update = my_on_update(d->a, extra);
+    col.comment = n > 9 && v[9] && *v[9] ? arena_strdup(d->a, v[9]) : NULL;
+    my_labels(d->a, &col);
     if (strstr(extra, "auto_increment")) {
         t->autoincrement = 1;
         col.identity = 1;
@@ -424,7 +453,7 @@ int my_describe(ferry_conn *fc, ferry_catalog *cat, ferry_err *e)
         "AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_NAME";
     static const char q_columns[] =
         "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
-        "GENERATION_EXPRESSION, COLLATION_NAME, DATA_TYPE FROM information_schema.COLUMNS "
+        "GENERATION_EXPRESSION, COLLATION_NAME, DATA_TYPE, COLUMN_COMMENT FROM information_schema.COLUMNS "
         "WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION";
     static const char q_stats_maria[] =
         "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, COLLATION, "

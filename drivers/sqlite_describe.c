@@ -50,6 +50,7 @@ static int describe_columns(sqlite_conn *c, arena *mem, cat_table *t, const ddl_
         col.default_expr = col_dup(mem, st, 3);
         col.pk_position = sqlite3_column_int(st, 4);
         col.generated = hidden == 2 || hidden == 3;
+        col.generated_stored = hidden == 3;     /* table_xinfo: 2 virtual, 3 stored */
         if ((cd = sq_ddl_find_col(def, col.name))) {
             if (cd->collation && strcasecmp(cd->collation, "BINARY") != 0)
                 col.collation = cd->collation;

@@ -16,9 +16,18 @@ typedef struct cat_column {
     int   pk_position;     /* 1-based position in the primary key, 0 if not in it */
     int   identity;        /* values assigned by the engine: PostgreSQL identity/serial,
                             * MySQL AUTO_INCREMENT (SQLite: see cat_table.rowid_alias) */
-    int   generated;       /* 1 for generated (computed) columns: not copied as data */
+    int   generated;       /* 1 for generated (computed) columns */
+    int   generated_stored;/* 1: STORED (PostgreSQL always), 0: VIRTUAL */
     char *generated_expr;  /* expression text when generated */
     char *collation;       /* e.g. "NOCASE", NULL if default */
+    char *comment;         /* column comment, NULL if none */
+    char *on_update;       /* MySQL ON UPDATE expression ("current_timestamp(6)"), NULL if none */
+    int    nlabels;        /* enum columns: the labels in declaration order ... */
+    char **labels;         /* ... (MySQL enum(...), PostgreSQL enum types); NULL otherwise */
+    char  *enum_type;      /* PostgreSQL: the enum type's name as format_type gives it */
+    char  *enum_create;    /* PostgreSQL: "CREATE TYPE mood AS ENUM ('sad', 'ok')" */
+    int    read_json;      /* set by the plan (the catalog is the read contract with the
+                            * source driver): read this PostgreSQL array as JSON */
 } cat_column;
 
 typedef struct cat_index_part {

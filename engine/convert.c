@@ -304,7 +304,7 @@ const char *conv_note_name(conv_note n)
 {
     static const char *const names[NOTE__COUNT] = {
         "none", "epoch_seconds", "epoch_millis", "julian_day", "offset_to_utc",
-        "number_as_text", "text_as_bytes", "zero_date_to_null",
+        "number_as_text", "text_as_bytes", "zero_date_to_null", "lossy_values",
     };
     return (unsigned)n < NOTE__COUNT ? names[n] : "unknown";
 }

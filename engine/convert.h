@@ -42,6 +42,8 @@ typedef enum conv_note {
     NOTE_NUMBER_AS_TEXT,    /* a number stored in a text column, written as its text */
     NOTE_TEXT_AS_BYTES,     /* a text value in a bytes column, written as its UTF-8 bytes */
     NOTE_ZERO_DATE_TO_NULL, /* a MySQL zero date written as NULL (--zero-dates null) */
+    NOTE_LOSSY_VALUE,       /* a non-NULL value of a column whose mapping the plan
+                             * declared lossy (counted by the pipeline, not convert) */
     NOTE__COUNT
 } conv_note;
 

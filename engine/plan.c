@@ -172,6 +172,8 @@ static const char *resolve_name(void *vctx, const char *src)
         plan_table *t = &p->tables[rc->table];
         for (int c = 0; c < t->ncols; c++)
             if (strcasecmp(t->cols[c].src->name, src) == 0) return t->cols[c].name;
+        for (int c = 0; c < t->ngen; c++)
+            if (strcasecmp(t->gen[c].src->name, src) == 0) return t->gen[c].name;
     }
     for (int i = 0; i < p->ntables; i++)
         if (strcasecmp(p->tables[i].src->name, src) == 0) return p->tables[i].name;
@@ -206,6 +208,28 @@ static int plan_column_types(ferry_plan *p, plan_table *t, plan_column *c,
                 "rule with --map (see mappings/README.md)", t->src->name, c->src->name,
                 c->src->native_type);
         c->src_lossy = src_lossy ? arena_strdup(&p->mem, src_lossy) : NULL;
+        size_t nlen = strlen(c->src->native_type);
+        if (p->src_sql == SQL_POSTGRESQL && p->dst_sql != SQL_POSTGRESQL && nlen > 2 &&
+            strcmp(c->src->native_type + nlen - 2, "[]") == 0 && c->lt.kind == LT_TEXT) {
+            /* Arrays: targets without them get JSON arrays, which the
+             * source server writes (array_to_json) and apps can read. */
+            c->lt.kind = LT_JSON;
+            c->lt.length = -1;
+            c->src_lossy = NULL;
+            c->rule = "PostgreSQL array -> json (array_to_json on the source)";
+            ((cat_column *)c->src)->read_json = 1;
+        }
+        /* Same engine: a type carried as its own text form (arrays, inet,
+         * ranges ...) goes back into the same type, unchanged: text COPY
+         * parses it. Not for the catch-all rule, whose types (composites,
+         * extension types) may not exist in the target. */
+        if (p->src_sql == p->dst_sql && c->src_lossy && c->lt.kind == LT_TEXT &&
+            !p->opts->map_file && c->rule && !strstr(c->rule, "native * ") &&
+            c->src->native_type[0] && strlen(c->src->native_type) < sizeof c->native) {
+            snprintf(c->native, sizeof c->native, "%s", c->src->native_type);
+            c->lossy = c->src_lossy = NULL;
+            return 0;
+        }
         /* Same engine: the source's own type, verbatim, when reading it as a
          * logical type loses nothing — an exact copy needs no translation. */
         if (p->src_sql == p->dst_sql && !c->src_lossy && !p->opts->map_file &&
@@ -234,26 +258,123 @@ static int plan_column_types(ferry_plan *p, plan_table *t, plan_column *c,
     return 0;
 }
 
-/* plan_columns — names, types, nullability, identity and defaults. */
+/* plan_enum — an enum column whose labels the source named: MySQL targets
+ * get enum(...) with them, a PostgreSQL -> PostgreSQL copy recreates the
+ * enum type, other targets keep the label text in a text column and
+ * enforce the labels with a CHECK (what an ORM's non-native enum does);
+ * the declaration order of the labels, which orders enum values, is what
+ * the text form cannot keep. */
+static void plan_enum(ferry_plan *p, plan_table *t, plan_column *c, const char *owner)
+{
+    const cat_column *sc = c->src;
+    strbuf sb = STRBUF_INIT;
+    if (sc->nlabels <= 0) return;
+    c->rule = "enum: labels read from the source";
+    c->lt.kind = LT_ENUM;
+    c->lt.length = c->lt.precision = c->lt.scale = -1;
+    c->lt.fixed = 0;
+    if (p->dst_sql == SQL_MYSQL) {
+        strbuf_adds(&sb, "enum(");
+        for (int i = 0; i < sc->nlabels; i++) {
+            if (i) strbuf_addc(&sb, ',');
+            p->dst->quote_literal(&sb, sc->labels[i]);
+        }
+        strbuf_addc(&sb, ')');
+        if (sb.len < sizeof c->native) {
+            snprintf(c->native, sizeof c->native, "%s", sb.buf);
+            c->lossy = c->src_lossy = NULL;
+            strbuf_free(&sb);
+            return;
+        }
+        strbuf_reset(&sb);     /* too long for a type text: text + CHECK below */
+        snprintf(c->native, sizeof c->native, "text");
+    } else if (p->src_sql == SQL_POSTGRESQL && p->dst_sql == SQL_POSTGRESQL && sc->enum_type) {
+        /* the type is created with the table (plan_create_sql) */
+        const char *base = strrchr(sc->enum_type, '.');
+        base = base ? base + 1 : sc->enum_type;
+        char *bare = arena_strdup(&p->mem, base);
+        size_t n = strlen(bare);
+        if (n >= 2 && bare[0] == '"' && bare[n - 1] == '"') { bare[n - 1] = 0; bare++; }
+        p->dst->qualify(&sb, p->schema, bare);
+        if (sb.len < sizeof c->native) {
+            snprintf(c->native, sizeof c->native, "%s", sb.buf);
+            c->lossy = c->src_lossy = NULL;
+            strbuf_free(&sb);
+            return;
+        }
+        strbuf_reset(&sb);
+        snprintf(c->native, sizeof c->native, "text");
+    } else {
+        snprintf(c->native, sizeof c->native, "%s", p->dst_sql == SQL_SQLITE ? "TEXT" : "text");
+    }
+    QI(&sb, c->name);
+    strbuf_adds(&sb, " IN (");
+    for (int i = 0; i < sc->nlabels; i++) {
+        if (i) strbuf_adds(&sb, ", ");
+        p->dst->quote_literal(&sb, sc->labels[i]);
+    }
+    strbuf_addc(&sb, ')');
+    c->enum_check = arena_strdup(&p->mem, sb.buf);
+    c->src_lossy = NULL;
+    c->lossy = "enum stored as text with a CHECK of its labels: values no longer sort in "
+               "declaration order";
+    (void)t; (void)owner;
+    strbuf_free(&sb);
+}
+
+/* plan_generated — a generated column: recreated with its expression when
+ * source and target speak the same dialect (then it is not copied: the
+ * target computes it); otherwise copied as a plain column with a warning. */
+static int plan_generated(ferry_plan *p, const plan_column *c, const char *owner)
+{
+    if (!c->src->generated) return 0;
+    if (p->src_sql == p->dst_sql && c->src->generated_expr && *c->src->generated_expr &&
+        (c->src->generated_stored || p->dst_sql != SQL_POSTGRESQL))
+        return 1;
+    plan_warn(p, "column", owner, c->src->generated_expr,
+              "generated column copied as a plain column with its current values (the "
+              "expression is not translated between dialects)");
+    return 0;
+}
+
+/* plan_columns — names, types, nullability, identity and defaults. Data
+ * columns go to t->cols (read in that order), recreated generated columns
+ * to t->gen. */
 static int plan_columns(ferry_plan *p, plan_table *t, const type_map *src_map,
                         const type_map *dst_map, ferry_err *e)
 {
     const cat_table *st = t->src;
     name_set cols = {0};
-    t->ncols = st->ncols;
-    t->cols = arena_alloc(&p->mem, sizeof(plan_column) * (size_t)(st->ncols ? st->ncols : 1));
-    t->read_cols = arena_alloc(&p->mem, sizeof(int) * (size_t)(st->ncols ? st->ncols : 1));
+    size_t cap = (size_t)(st->ncols ? st->ncols : 1);
+    t->ncols = t->ngen = 0;
+    t->cols = arena_alloc(&p->mem, sizeof(plan_column) * cap);
+    t->gen = arena_alloc(&p->mem, sizeof(plan_column) * cap);
+    t->read_cols = arena_alloc(&p->mem, sizeof(int) * cap);
     for (int i = 0; i < st->ncols; i++) {
-        plan_column *c = &t->cols[i];
+        plan_column col = {0}, *c = &col;
         c->src_index = i;
         c->src = &st->cols[i];
-        t->read_cols[i] = i;
         c->name = target_name(p, c->src->name, "column");
         char owner[300];
         snprintf(owner, sizeof owner, "column \"%s\".\"%s\"", st->name, c->src->name);
         if (name_claim(p, &cols, c->name, owner, e)) return -1;
         if (plan_column_types(p, t, c, src_map, dst_map, e)) return -1;
         c->notnull = c->src->notnull;
+        plan_enum(p, t, c, owner);
+        if (plan_generated(p, c, owner)) {
+            c->generated_sql = arena_strdup(&p->mem, c->src->generated_expr);
+            t->gen[t->ngen++] = col;
+            continue;
+        }
+        if (c->src->on_update) {
+            if (p->src_sql == SQL_MYSQL && p->dst_sql == SQL_MYSQL)
+                c->on_update_sql = arena_strdup(&p->mem, c->src->on_update);
+            else if (p->dst_sql != SQL_POSTGRESQL)
+                plan_warn(p, "column", owner, c->src->on_update,
+                          "ON UPDATE %s not kept: %s has no such column option; the app must "
+                          "set the column itself on UPDATE", c->src->on_update, p->dst->name);
+            /* PostgreSQL: a trigger, written with the table (plan_create_sql) */
+        }
         if (c->lt.kind == LT_TIME && p->src_sql == SQL_MYSQL && p->dst_sql == SQL_MYSQL) {
             /* MySQL TIME is a duration; between MySQL servers it is kept as
              * one (elsewhere only times of day fit, others are rejected). */
@@ -282,11 +403,19 @@ static int plan_columns(ferry_plan *p, plan_table *t, const type_map *src_map,
             plan_warn(p, "column", owner, NULL, "auto-assigned values are not kept on %s: the "
                       "column is not the table's single-column primary key", p->dst->name);
         }
-        if (c->src->generated)
-            plan_warn(p, "column", owner, c->src->generated_expr,
-                      "generated column copied as a plain column with its current values");
+        t->read_cols[t->ncols] = i;
+        t->cols[t->ncols++] = col;
     }
     return 0;
+}
+
+/* plan_col_of_src — the index in t->cols of source column src_index, -1
+ * when it is not copied as data. */
+static int plan_col_of_src(const plan_table *t, int src_index)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].src_index == src_index) return i;
+    return -1;
 }
 
 /* plan_defaults — translate each column's default; an untranslatable one is
@@ -297,6 +426,14 @@ static void plan_defaults(ferry_plan *p, plan_table *t)
     for (int i = 0; i < t->ncols; i++) {
         plan_column *c = &t->cols[i];
         if (!c->src->default_expr || c->identity) continue;
+        if (p->src_sql == SQL_MYSQL && p->dst_sql == SQL_MYSQL) {
+            /* Between MySQL servers the column keeps its native type, so
+             * its default is right as written (CURRENT_TIMESTAMP(3) of a
+             * timestamp(3) column, which a translation through the logical
+             * type would turn into UTC_TIMESTAMP). */
+            c->default_sql = arena_strdup(&p->mem, c->src->default_expr);
+            continue;
+        }
         const char *why = NULL;
         strbuf_reset(&sb);
         char obj[300];
@@ -324,8 +461,8 @@ static void plan_key(ferry_plan *p, plan_table *t)
     if (st->npk == 1) {
         for (int i = 0; i < t->ncols; i++) {
             ltype_kind k = t->cols[i].lt.kind;
-            if (st->cols[i].pk_position == 1 && (k == LT_INT64 || k == LT_INT32 || k == LT_INT16)) {
-                t->key_column = st->cols[i].name;
+            if (t->cols[i].src->pk_position == 1 && (k == LT_INT64 || k == LT_INT32 || k == LT_INT16)) {
+                t->key_column = t->cols[i].src->name;
                 return;
             }
         }
@@ -350,33 +487,143 @@ static int default_is_literal(const char *d)
     return 0;
 }
 
-/* plan_create_sql — CREATE TABLE with the columns and, where the target
- * needs them there, the inlined key and constraint clauses; everything else
- * (indexes, and keys where the target can add them later) comes after the
- * data, faster and in parallel. */
+/* sql_comment_text — a comment as SQLite keeps it: inside a block comment
+ * of the CREATE TABLE text (stored verbatim in sqlite_schema), so "*" "/"
+ * cannot end it early. */
+static void sql_comment_text(strbuf *sb, const char *text)
+{
+    strbuf_adds(sb, " /* ");
+    for (const char *c = text; *c; c++) {
+        if (c[0] == '*' && c[1] == '/') { strbuf_adds(sb, "* /"); c++; continue; }
+        strbuf_addc(sb, *c);
+    }
+    strbuf_adds(sb, " */");
+}
+
+/* plan_column_ddl — one column of CREATE TABLE. */
+static void plan_column_ddl(ferry_plan *p, const plan_table *t, const plan_column *c, strbuf *sb)
+{
+    QI(sb, c->name);
+    strbuf_addf(sb, " %s", c->native);
+    if (c->generated_sql) {
+        strbuf_addf(sb, " GENERATED ALWAYS AS (%s) %s", c->generated_sql,
+                    c->src->generated_stored ? "STORED" : "VIRTUAL");
+        if (c->notnull) strbuf_adds(sb, " NOT NULL");
+    } else {
+        if (c->notnull || c->identity) strbuf_adds(sb, " NOT NULL");
+        if (c->identity) p->dst->identity_clause(sb, t->src->autoincrement);
+        if (c->default_sql) {
+            if (p->dst->default_expr_parens && !default_is_literal(c->default_sql))
+                strbuf_addf(sb, " DEFAULT (%s)", c->default_sql);
+            else
+                strbuf_addf(sb, " DEFAULT %s", c->default_sql);
+        }
+        if (c->on_update_sql) strbuf_addf(sb, " ON UPDATE %s", c->on_update_sql);
+    }
+    if (c->src->comment && p->dst_sql == SQL_MYSQL) {
+        strbuf_adds(sb, " COMMENT ");
+        p->dst->quote_literal(sb, c->src->comment);
+    } else if (c->src->comment && p->dst_sql == SQL_SQLITE) {
+        sql_comment_text(sb, c->src->comment);
+    }
+}
+
+/* plan_pg_extras — what PostgreSQL needs around CREATE TABLE: the enum
+ * types of a PostgreSQL source (before; created once, whichever table
+ * comes first), the comments, and a trigger for each MySQL ON UPDATE
+ * column (after). */
+static void plan_pg_before(ferry_plan *p, const plan_table *t, strbuf *sb)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        int n = pass ? t->ngen : t->ncols;
+        const plan_column *cs = pass ? t->gen : t->cols;
+        for (int i = 0; i < n; i++) {
+            const plan_column *c = &cs[i];
+            if (c->lt.kind != LT_ENUM || c->enum_check || !c->src->enum_type) continue;
+            strbuf_addf(sb, "DO $ferry$ BEGIN CREATE TYPE %s AS ENUM (", c->native);
+            for (int k = 0; k < c->src->nlabels; k++) {
+                if (k) strbuf_adds(sb, ", ");
+                p->dst->quote_literal(sb, c->src->labels[k]);
+            }
+            strbuf_adds(sb, "); EXCEPTION WHEN duplicate_object THEN NULL; END $ferry$;\n");
+        }
+    }
+}
+
+static void plan_pg_after(ferry_plan *p, const plan_table *t, strbuf *sb)
+{
+    if (t->src->comment) {
+        strbuf_addf(sb, ";\nCOMMENT ON TABLE %s IS ", t->qname);
+        p->dst->quote_literal(sb, t->src->comment);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        int n = pass ? t->ngen : t->ncols;
+        const plan_column *cs = pass ? t->gen : t->cols;
+        for (int i = 0; i < n; i++) {
+            if (!cs[i].src->comment) continue;
+            strbuf_addf(sb, ";\nCOMMENT ON COLUMN %s.", t->qname);
+            QI(sb, cs[i].name);
+            strbuf_adds(sb, " IS ");
+            p->dst->quote_literal(sb, cs[i].src->comment);
+        }
+    }
+    for (int i = 0; i < t->ncols; i++) {
+        const plan_column *c = &t->cols[i];
+        if (!c->src->on_update || p->src_sql != SQL_MYSQL) continue;
+        /* MySQL's ON UPDATE CURRENT_TIMESTAMP: the column takes the time of
+         * any UPDATE that does not set it itself. */
+        strbuf fn = STRBUF_INIT, q = STRBUF_INIT;
+        char *base = arena_sprintf(&p->mem, "%s_%s_on_update", t->name, c->name);
+        char *fname = target_name(p, base, "function");
+        p->dst->qualify(&fn, p->schema, fname);
+        QI(&q, c->name);
+        strbuf_addf(sb, ";\nCREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$ferry$ BEGIN IF NEW.%s IS NOT DISTINCT FROM OLD.%s THEN NEW.%s := "
+                    "CURRENT_TIMESTAMP; END IF; RETURN NEW; END $ferry$", fn.buf, q.buf, q.buf,
+                    q.buf);
+        strbuf_adds(sb, ";\nCREATE TRIGGER ");
+        QI(sb, fname);
+        strbuf_addf(sb, " BEFORE UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s()", t->qname, fn.buf);
+        plan_warn(p, "column", arena_sprintf(&p->mem, "%s.%s", t->src->name, c->src->name),
+                  c->src->on_update, "ON UPDATE %s recreated as trigger %s on PostgreSQL",
+                  c->src->on_update, fname);
+        strbuf_free(&fn);
+        strbuf_free(&q);
+    }
+}
+
+/* plan_create_sql — CREATE TABLE with the columns (in the source's order,
+ * generated ones included) and, where the target needs them there, the
+ * inlined key and constraint clauses; everything else (indexes, and keys
+ * where the target can add them later) comes after the data, faster and in
+ * parallel. */
 static char *plan_create_sql(ferry_plan *p, int ti)
 {
     plan_table *t = &p->tables[ti];
     strbuf sb = STRBUF_INIT;
+    if (p->dst_sql == SQL_POSTGRESQL) plan_pg_before(p, t, &sb);
     strbuf_addf(&sb, "CREATE TABLE %s (", t->qname);
-    for (int i = 0; i < t->ncols; i++) {
-        plan_column *c = &t->cols[i];
-        strbuf_adds(&sb, i ? ",\n    " : "\n    ");
-        QI(&sb, c->name);
-        strbuf_addf(&sb, " %s", c->native);
-        if (c->notnull || c->identity) strbuf_adds(&sb, " NOT NULL");
-        if (c->identity) p->dst->identity_clause(&sb, t->src->autoincrement);
-        if (c->default_sql) {
-            if (p->dst->default_expr_parens && !default_is_literal(c->default_sql))
-                strbuf_addf(&sb, " DEFAULT (%s)", c->default_sql);
-            else
-                strbuf_addf(&sb, " DEFAULT %s", c->default_sql);
-        }
+    int k = 0, g = 0;
+    for (int n = 0; n < t->ncols + t->ngen; n++) {
+        const plan_column *c;
+        if (g >= t->ngen || (k < t->ncols && t->cols[k].src_index < t->gen[g].src_index))
+            c = &t->cols[k++];
+        else
+            c = &t->gen[g++];
+        strbuf_adds(&sb, n ? ",\n    " : "\n    ");
+        plan_column_ddl(p, t, c, &sb);
     }
     for (int i = 0; i < p->nsteps; i++)
         if (p->steps[i].inlined && p->steps[i].table == ti)
             strbuf_addf(&sb, ",\n    %s", p->steps[i].sql);
     strbuf_addf(&sb, "\n)%s", p->dst->create_table_suffix);
+    if (t->src->comment && p->dst_sql == SQL_MYSQL) {
+        strbuf_adds(&sb, " COMMENT=");
+        p->dst->quote_literal(&sb, t->src->comment);
+    } else if (t->src->comment && p->dst_sql == SQL_SQLITE) {
+        sql_comment_text(&sb, t->src->comment);
+    }
+    if (p->dst_sql == SQL_POSTGRESQL) plan_pg_after(p, t, &sb);
     char *r = arena_strdup(&p->mem, strbuf_cstr(&sb));
     strbuf_free(&sb);
     return r;
@@ -408,6 +655,8 @@ static const char *column_target(const plan_table *t, const char *src_name)
 {
     for (int i = 0; i < t->ncols; i++)
         if (strcasecmp(t->cols[i].src->name, src_name) == 0) return t->cols[i].name;
+    for (int i = 0; i < t->ngen; i++)
+        if (strcasecmp(t->gen[i].src->name, src_name) == 0) return t->gen[i].name;
     return NULL;
 }
 
@@ -453,10 +702,11 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
             QI(&sb, cname);
             strbuf_adds(&sb, " PRIMARY KEY (");
             for (int pos = 1; pos <= st->npk; pos++)
-                for (int i = 0; i < t->ncols; i++)
+                for (int i = 0; i < st->ncols; i++)
                     if (st->cols[i].pk_position == pos) {
+                        const char *tc = column_target(t, st->cols[i].name);
                         if (pos > 1) strbuf_adds(&sb, ", ");
-                        QI(&sb, t->cols[i].name);
+                        QI(&sb, tc ? tc : st->cols[i].name);
                     }
             strbuf_addc(&sb, ')');
             plan_step *ps = plan_add_step(p, STEP_PK, ti, arena_sprintf(&p->mem, "pk:%s", t->name),
@@ -643,7 +893,7 @@ static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_er
             const char *rc_name = fk->ref_cols ? fk->ref_cols[k] : NULL;
             if (!rc_name) {
                 /* No column list: the parent's primary key, in order. */
-                for (int i = 0; i < rt->ncols; i++)
+                for (int i = 0; i < rt->src->ncols; i++)
                     if (rt->src->cols[i].pk_position == k + 1) rc_name = rt->src->cols[i].name;
             }
             if (!rc_name) break;
@@ -673,6 +923,21 @@ static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_er
         if (!fs->inlined) fs->undo_sql = undo_sql(p, STEP_FK, t, cname);
     }
 
+    for (int i = 0; i < t->ncols; i++) {
+        const plan_column *c = &t->cols[i];
+        if (!c->enum_check) continue;
+        char *cname = target_name(p, arena_sprintf(&p->mem, "%s_%s_enum", t->name, c->name),
+                                  "constraint");
+        strbuf_reset(&sb);
+        if (!p->dst->check_in_create) strbuf_addf(&sb, "ALTER TABLE %s ADD ", t->qname);
+        strbuf_adds(&sb, "CONSTRAINT ");
+        QI(&sb, cname);
+        strbuf_addf(&sb, " CHECK (%s)", c->enum_check);
+        plan_step *cs = plan_add_step(p, STEP_CHECK, ti, arena_sprintf(&p->mem, "check:%s:%s", t->name, cname),
+                                      cname, strbuf_cstr(&sb), c->src->native_type, 0);
+        cs->inlined = p->dst->check_in_create;
+        if (!cs->inlined) cs->undo_sql = undo_sql(p, STEP_CHECK, t, cname);
+    }
     for (int c = 0; c < st->nchecks; c++) {
         const cat_check *ck = &st->checks[c];
         const char *why = NULL;
@@ -846,10 +1111,11 @@ static int plan_key_text(ferry_plan *p, plan_table *t, const type_map *dst_map, 
     int *maxlen = xcalloc((size_t)t->ncols + 1, sizeof(int));
     int any = 0, rc = 0;
     for (int i = 0; i < t->ncols; i++)
-        if (st->cols[i].pk_position) is_key[i] = 1;
+        if (t->cols[i].src->pk_position) is_key[i] = 1;
     for (int x = 0; x < st->nindexes; x++)
         for (int k = 0; k < st->indexes[x].nparts; k++) {
             int ci = st->indexes[x].parts[k].column ? catalog_column_index(st, st->indexes[x].parts[k].column) : -1;
+            if (ci >= 0) ci = plan_col_of_src(t, ci);
             if (ci >= 0) is_key[ci] = 1;
         }
     /* Foreign key columns are indexed on MySQL, and so are the keys they
@@ -857,6 +1123,7 @@ static int plan_key_text(ferry_plan *p, plan_table *t, const type_map *dst_map, 
     for (int f = 0; f < st->nfks; f++)
         for (int k = 0; k < st->fks[f].ncols; k++) {
             int ci = catalog_column_index(st, st->fks[f].cols[k]);
+            if (ci >= 0) ci = plan_col_of_src(t, ci);
             if (ci >= 0) is_key[ci] = 1;
         }
     for (int i = 0; i < t->ncols; i++) {

@@ -41,6 +41,10 @@ void plan_print_sql(const ferry_plan *p, strbuf *out)
                         col->rule ? col->rule : "", col->lossy ? "  LOSSY: " : "",
                         col->lossy ? col->lossy : "");
         }
+        for (int c = 0; c < t->ngen; c++)
+            strbuf_addf(out, "--   %s.%s: %s -> %s  [generated: recreated as %s, not copied]\n",
+                        t->src->name, t->gen[c].src->name, t->gen[c].src->native_type,
+                        t->gen[c].native, t->gen[c].generated_sql);
     }
     if (p->dst->has_schemas && p->schema)
         strbuf_addf(out, "\nCREATE SCHEMA IF NOT EXISTS \"%s\";\n", p->schema);
@@ -123,6 +127,11 @@ cJSON *plan_to_json(const ferry_plan *p)
         cJSON *cols = cJSON_AddArrayToObject(tj, "columns");
         for (int c = 0; c < t->ncols; c++) {
             cJSON *cj = plan_column_json(&t->cols[c]);
+            cJSON_AddItemToArray(cols, cj);
+        }
+        for (int c = 0; c < t->ngen; c++) {
+            cJSON *cj = plan_column_json(&t->gen[c]);
+            cJSON_AddStringToObject(cj, "generated", t->gen[c].generated_sql);
             cJSON_AddItemToArray(cols, cj);
         }
         cJSON_AddItemToArray(tables, tj);

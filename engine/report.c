@@ -36,7 +36,7 @@ cJSON *report_build(run_ctx *rc, const char *status, const char *source_display,
     cJSON_AddStringToObject(root, "target", target_display);
     cJSON_AddStringToObject(root, "target_schema", p->schema);
     if (rc->failed) cJSON_AddStringToObject(root, "error", rc->err.msg);
-    int64_t rows = 0, rejected = 0, bytes = 0;
+    int64_t rows = 0, rejected = 0, bytes = 0, lossy_values = 0;
     cJSON *tables = cJSON_AddArrayToObject(root, "tables");
     for (int i = 0; i < p->ntables; i++) {
         const plan_table *t = &p->tables[i];
@@ -61,7 +61,14 @@ cJSON *report_build(run_ctx *rc, const char *status, const char *source_display,
             cJSON *conv = cJSON_AddObjectToObject(cj, "conversions");
             for (int n = 1; n < NOTE__COUNT; n++) {
                 int64_t v = ts->notes ? ts->notes[c * NOTE__COUNT + n] : 0;
+                if (n == NOTE_LOSSY_VALUE) continue;
                 if (v) cJSON_AddNumberToObject(conv, conv_note_name((conv_note)n), (double)v);
+            }
+            if (t->cols[c].lossy) {
+                /* values that went through the declared-lossy mapping this run */
+                int64_t v = ts->notes ? ts->notes[c * NOTE__COUNT + NOTE_LOSSY_VALUE] : 0;
+                cJSON_AddNumberToObject(cj, "lossy_values", (double)v);
+                lossy_values += v;
             }
             cJSON_AddItemToArray(cols, cj);
         }
@@ -69,6 +76,7 @@ cJSON *report_build(run_ctx *rc, const char *status, const char *source_display,
     }
     cJSON_AddNumberToObject(root, "rows_written", (double)rows);
     cJSON_AddNumberToObject(root, "rejects", (double)rejected);
+    cJSON_AddNumberToObject(root, "lossy_values", (double)lossy_values);
     cJSON_AddNumberToObject(root, "bytes", (double)bytes);
     cJSON_AddItemToObject(root, "warnings", notes_array(p->warnings, p->nwarnings));
     cJSON_AddItemToObject(root, "skipped", notes_array(p->skipped, p->nskipped));
