@@ -69,6 +69,9 @@ const char *step_kind_name(step_kind k)
  * Matching ignores case, as SQLite's names do. */
 static int table_selected(const ferry_options *o, const char *name)
 {
+    /* ferry's own state tables (a source that was itself a ferry target)
+     * are never data: copying them would collide with the target's state. */
+    if (strncasecmp(name, "_ferry_", 7) == 0) return 0;
     int in = o->ntables == 0;
     for (int i = 0; i < o->ntables && !in; i++)
         in = glob_match(o->tables[i], name, 1);
