@@ -44,6 +44,7 @@
 
 #include "dialect.h"
 #include "mysql_internal.h"
+#include "reconnect.h"
 
 #define MY_CONNECT_TIMEOUT 30         /* seconds, unless the URL says */
 #define MY_SQL_MODE "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE," \
@@ -132,7 +133,8 @@ int my_code_for(unsigned int errnum, int dflt)
     case CR_SERVER_GONE_ERROR: case CR_SERVER_LOST: case CR_SERVER_LOST_EXTENDED:
     case CR_ERR_NET_READ: case CR_ERR_NET_WRITE: case CR_IPSOCK_ERROR:
     case 1927:                                  /* ER_CONNECTION_KILLED */
-        return FERRY_E_CONNECT;
+    case 1053:                                  /* ER_SERVER_SHUTDOWN */
+        return FERRY_E_LOST;
     case 1050:                                  /* ER_TABLE_EXISTS_ERROR */
         return FERRY_E_EXISTS;
     case 1969: case 3024:                       /* statement time limits */
@@ -174,7 +176,7 @@ static int my_fail_with(const my_conn *c, ferry_err *e, int dflt, const char *wh
     strbuf m = STRBUF_INIT;
     int code = my_code_for(errnum, dflt), rc;
 
-    if (my_code_for(errnum, -1) == FERRY_E_CONNECT) {
+    if (my_code_for(errnum, -1) == FERRY_E_LOST) {
         strbuf_addf(&m, "lost the connection to %s", c->display);
         if (what)
             strbuf_addf(&m, " while %s", what);
@@ -203,7 +205,7 @@ static int my_fail_with(const my_conn *c, ferry_err *e, int dflt, const char *wh
 int my_fail(const my_conn *c, ferry_err *e, int dflt, const char *what, const char *sql)
 {
     if (!c->my)
-        return my_err(c, e, FERRY_E_CONNECT, NULL, "%s: not connected to %s",
+        return my_err(c, e, FERRY_E_LOST, NULL, "%s: not connected to %s",
                       what ? what : "statement", c->display);
     return my_fail_with(c, e, dflt, what, sql, mysql_errno(c->my), mysql_sqlstate(c->my),
                         mysql_error(c->my));
@@ -589,6 +591,37 @@ fail:
     free(c->password);
     c->display = c->password = NULL;
     return -1;
+}
+
+/* my_reconnect — see reconnect.h. The fresh session is opened with the
+ * same side before anything of the dead one is released; then it moves into
+ * c (so c stays the object everybody holds) with the set_option settings
+ * kept. The local-infile handler's user data is the connection itself: it
+ * is installed again for c (it was installed for the temporary). */
+int my_reconnect(ferry_conn *fc, const ferry_url *u, ferry_err *e)
+{
+    my_conn *c = (my_conn *)fc;
+    my_conn fresh;
+    my_copy_method method = c->copy_method;
+    size_t piece = c->load_piece;
+    int rows = c->insert_rows;
+
+    memset(&fresh, 0, sizeof fresh);
+    fresh.base = c->base;
+    if (my_connect(&fresh.base, u, e))
+        return -1;
+    my_copy_free(c);
+    if (c->my)
+        mysql_close(c->my);
+    free(c->display);
+    free(c->password);
+    *c = fresh;
+    c->copy_method = method;
+    c->load_piece = piece;
+    c->insert_rows = rows;
+    if (c->base.side == SIDE_TARGET)
+        my_copy_setup(c);
+    return 0;
 }
 
 /* my_close — end the session (the server rolls back an open transaction)

@@ -101,15 +101,20 @@ void my_add_server_text(const my_conn *c, strbuf *sb, const char *raw, size_t ma
 void my_add_stmt(strbuf *sb, const char *sql);
 /* my_fail — record the connection's last error (mysql_errno/sqlstate/
  * error) with context what (e.g. "reading table `t`"); sql, when not NULL,
- * is shown by its first characters. Lost connections become FERRY_E_CONNECT
- * with advice to rerun; dflt is the code otherwise. Returns -1. */
+ * is shown by its first characters. Lost connections become FERRY_E_LOST
+ * (the engine reconnects, --retries) with advice to rerun; dflt is the code
+ * otherwise. Returns -1. */
 int my_fail(const my_conn *c, ferry_err *e, int dflt, const char *what, const char *sql);
 /* my_fail_stmt — the same for a prepared statement's error. */
 int my_fail_stmt(const my_conn *c, MYSQL_STMT *st, ferry_err *e, int dflt,
                  const char *what, const char *sql);
-/* my_code_for — the ferry code for a server or client error number: lost
- * or refused connections FERRY_E_CONNECT, an existing table
- * FERRY_E_EXISTS, statement time limits FERRY_E_INTERRUPTED, else dflt. */
+/* my_code_for — the ferry code for the error number of a statement on an
+ * established connection: a lost connection FERRY_E_LOST (CR_SERVER_GONE_ERROR
+ * 2006, CR_SERVER_LOST 2013, CR_SERVER_LOST_EXTENDED 2055, network read/write
+ * errors, ER_CONNECTION_KILLED 1927, ER_SERVER_SHUTDOWN 1053, and the
+ * CR_CONN_HOST_ERROR 2003 family a reconnecting client library reports), an
+ * existing table FERRY_E_EXISTS, statement time limits FERRY_E_INTERRUPTED,
+ * else dflt. Failed connection attempts are classified by my_connect_fail. */
 int my_code_for(unsigned int errnum, int dflt);
 
 /* my_oneline — copy s into buf (n bytes) with control characters as '?'

@@ -258,7 +258,11 @@ static int my_load_warnings(my_conn *c, const char *stmt_kind, int64_t first_row
     const char *at;
     int rank = 0;
 
-    if (mysql_query(c->my, "SHOW WARNINGS") == 0 && (res = mysql_store_result(c->my))) {
+    int q = mysql_query(c->my, "SHOW WARNINGS");
+
+    if (q && my_code_for(mysql_errno(c->my), -1) == FERRY_E_LOST)
+        return my_fail(c, e, FERRY_E_SQL, "reading the warnings of the load", NULL);
+    if (q == 0 && (res = mysql_store_result(c->my))) {
         while ((row = mysql_fetch_row(res)) != NULL) {
             int r = row[0] && strcmp(row[0], "Note") == 0 ? 1 : 2;
             if (r > rank) {

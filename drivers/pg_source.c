@@ -72,6 +72,7 @@
 #include <string.h>
 
 #include "pg_source.h"
+#include "postgresql.h"      /* pg_sqlstate_is_lost */
 
 #define PS_SERVER_TEXT 300          /* most characters of a server message shown */
 #define PS_NAME_SHOWN  120          /* most characters of a name in messages */
@@ -149,8 +150,9 @@ static int ps_err(const pg_src *s, ferry_err *e, int code, const char *sqlstate,
 }
 
 /* ps_fail — record why a statement failed (res may be NULL), what being
- * what was done ("table \"public.t\": counting rows"). A lost connection is
- * FERRY_E_CONNECT, everything else FERRY_E_SOURCE with the SQLSTATE. */
+ * what was done ("table \"public.t\": counting rows"). A lost connection
+ * (or a SQLSTATE saying the session ended, pg_sqlstate_is_lost) is
+ * FERRY_E_LOST, everything else FERRY_E_SOURCE with the SQLSTATE. */
 static int ps_fail(const pg_src *s, const PGresult *res, const char *what, ferry_err *e)
 {
     const char *state = NULL, *primary = NULL, *detail = NULL, *hint = NULL;
@@ -163,7 +165,7 @@ static int ps_fail(const pg_src *s, const PGresult *res, const char *what, ferry
         strbuf_addf(&m, " (%s: ", what);
         ps_add_line(&m, PQerrorMessage(s->pg), PS_SERVER_TEXT);
         strbuf_adds(&m, "): check the server, then rerun the same command to resume");
-        rc = ps_err(s, e, FERRY_E_CONNECT, NULL, "%s", m.buf);
+        rc = ps_err(s, e, FERRY_E_LOST, NULL, "%s", m.buf);
         strbuf_free(&m);
         return rc;
     }
@@ -200,7 +202,8 @@ static int ps_fail(const pg_src *s, const PGresult *res, const char *what, ferry
         ps_add_line(&m, hint, 120);
         strbuf_addc(&m, ')');
     }
-    rc = ps_err(s, e, FERRY_E_SOURCE, state, "%s", m.buf);
+    rc = ps_err(s, e, pg_sqlstate_is_lost(state) ? FERRY_E_LOST : FERRY_E_SOURCE, state, "%s",
+                m.buf);
     strbuf_free(&m);
     return rc;
 }
@@ -498,6 +501,9 @@ static const char *const ps_system_schemas[] = {
 typedef struct ps_enum {
     unsigned oid;
     char    *create;                 /* "CREATE TYPE mood AS ENUM ('sad', 'ok');" */
+    char    *type_name;              /* format_type of the enum: "mood", "app.mood" */
+    int      nlabels;
+    char   **labels;                 /* in sort order, arena memory */
 } ps_enum;
 
 /* ps_tinfo — what describe keeps per table while the queries run. */
@@ -710,6 +716,9 @@ static void ps_note_enum(ps_desc *d, unsigned oid)
     }
     d->enums[d->nenums].oid = oid;
     d->enums[d->nenums].create = NULL;
+    d->enums[d->nenums].type_name = NULL;
+    d->enums[d->nenums].nlabels = 0;
+    d->enums[d->nenums].labels = NULL;
     d->nenums++;
 }
 
@@ -792,8 +801,10 @@ static int ps_desc_columns(ps_desc *d, ferry_err *e)
         col.native_type = ps_dup(d->a, r, i, 2);
         col.notnull = ps_true(r, i, 4);
         col.collation = ps_dup(d->a, r, i, 8);
+        col.comment = comment ? arena_strdup(d->a, comment) : NULL;
         if (gk[0] == 's') {
             col.generated = 1;
+            col.generated_stored = 1;
             col.generated_expr = ps_dup(d->a, r, i, 5);
         } else if (ps_true(r, i, 10)) {
             col.identity = 1;
@@ -899,10 +910,19 @@ static int ps_desc_enums(ps_desc *d, ferry_err *e)
                 continue;
             strbuf_reset(&sb);
             strbuf_addf(&sb, "CREATE TYPE %s AS ENUM (", PQgetvalue(r, i, 1));
+            d->enums[cur].type_name = ps_dup(d->a, r, i, 1);
         } else {
             strbuf_adds(&sb, ", ");
         }
         ps_quote_literal(&sb, PQgetvalue(r, i, 2));
+        {
+            ps_enum *en = &d->enums[cur];
+            char **grown = arena_alloc(d->a, sizeof(char *) * (size_t)(en->nlabels + 1));
+            if (en->nlabels)
+                memcpy(grown, en->labels, sizeof(char *) * (size_t)en->nlabels);
+            grown[en->nlabels++] = ps_dup(d->a, r, i, 2);
+            en->labels = grown;
+        }
     }
     strbuf_free(&sb);
     PQclear(r);
@@ -1341,6 +1361,14 @@ static void ps_desc_finish(ps_desc *d)
             int seen = 0;
             if (!info->col_enum[c])
                 continue;
+            for (int k = 0; k < d->nenums; k++)
+                if (d->enums[k].oid == info->col_enum[c] && d->enums[k].create) {
+                    /* the column carries its labels: targets enforce them */
+                    t->cols[c].nlabels = d->enums[k].nlabels;
+                    t->cols[c].labels = d->enums[k].labels;
+                    t->cols[c].enum_type = d->enums[k].type_name;
+                    t->cols[c].enum_create = d->enums[k].create;
+                }
             for (int k = 0; k < c && !seen; k++)
                 seen = info->col_enum[k] == info->col_enum[c];
             for (int k = 0; k < d->nenums && !seen; k++)
@@ -1903,7 +1931,16 @@ int pg_src_read_chunk(pg_src *s, const read_spec *spec, row_callback cb, void *c
         }
         kinds[j] = ps_kind_of(t->cols[c].native_type);
         strbuf_adds(&sql, ", ");
-        ps_quote_ident(&sql, t->cols[c].name);
+        if (t->cols[c].read_json) {
+            /* an array for a target without arrays: the server writes it
+             * as JSON (numbers stay numbers, NULL is null, nesting kept) */
+            strbuf_adds(&sql, "pg_catalog.array_to_json(");
+            ps_quote_ident(&sql, t->cols[c].name);
+            strbuf_addc(&sql, ')');
+            kinds[j] = ps_kind_of("json");
+        } else {
+            ps_quote_ident(&sql, t->cols[c].name);
+        }
     }
     strbuf_adds(&sql, " FROM ");
     if (ps_add_from(s, t, &sql, e))

@@ -48,6 +48,7 @@
 #include "pg_copy_binary.h"
 #include "postgresql.h"
 #include "pg_source.h"
+#include "reconnect.h"
 
 #define PG_COPY_PIECE  (256 * 1024)   /* most bytes per PQputCopyData call */
 #define PG_STMT_SHOWN  80             /* statement characters shown in errors */
@@ -213,14 +214,15 @@ static const char *pg_skip_severity(const char *s)
     return s;
 }
 
-/* pg_lost — record that the connection broke while doing what. */
+/* pg_lost — record that the connection broke while doing what:
+ * FERRY_E_LOST, which the engine answers by reconnecting (--retries). */
 static int pg_lost(const pg_conn *c, const char *what, ferry_err *e)
 {
     strbuf why = STRBUF_INIT;
     int rc;
 
     pg_add_clipped(&why, pg_skip_severity(PQerrorMessage(c->pg)), 300, 1);
-    rc = pg_err(c, e, FERRY_E_CONNECT, NULL,
+    rc = pg_err(c, e, FERRY_E_LOST, NULL,
                 "lost the connection to %s %s (%s): check the server, then rerun the "
                 "same command to resume", c->display, what,
                 why.len ? why.buf : "no message from libpq");
@@ -246,10 +248,22 @@ static void pg_add_context(strbuf *sb, const char *ctx)
     pg_add_clipped(sb, line, 160, 1);
 }
 
+/* pg_sqlstate_is_lost — see postgresql.h. */
+int pg_sqlstate_is_lost(const char *state)
+{
+    if (!state || strlen(state) != 5)
+        return 0;
+    return strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+           strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0;
+}
+
 /* pg_result_fail — record the error of a failed statement (res may be NULL
  * when libpq could not even build a result). sql, when not NULL, is shown
  * by its first characters for context. A few SQLSTATEs get advice:
- * 53100 disk full, 42501 permission denied, 42P07 exists (FERRY_E_EXISTS). */
+ * 53100 disk full, 42501 permission denied, 42P07 exists (FERRY_E_EXISTS).
+ * A broken connection, and the SQLSTATEs that mean the server ended the
+ * session (class 08; 57P01 terminated by an administrator, 57P02 crash
+ * shutdown, 57P03 cannot connect now), are FERRY_E_LOST. */
 static int pg_result_fail(const pg_conn *c, const PGresult *res, const char *sql,
                           ferry_err *e)
 {
@@ -273,6 +287,8 @@ static int pg_result_fail(const pg_conn *c, const PGresult *res, const char *sql
     if (!primary || !*primary)
         primary = "statement failed without a message";
 
+    if (pg_sqlstate_is_lost(state))
+        strbuf_addf(&m, "lost the connection to %s: ", c->display);
     if (state && strcmp(state, "53100") == 0) {
         strbuf_adds(&m, "the PostgreSQL server is out of disk space (");
         pg_add_clipped(&m, primary, 300, 1);
@@ -298,6 +314,8 @@ static int pg_result_fail(const pg_conn *c, const PGresult *res, const char *sql
         }
         if (state && strcmp(state, "42P07") == 0)
             code = FERRY_E_EXISTS;
+        else if (pg_sqlstate_is_lost(state))
+            code = FERRY_E_LOST;
     }
     if (sql) {
         strbuf_adds(&m, "; statement: ");
@@ -538,6 +556,34 @@ fail:
     free(c->display);
     c->display = NULL;
     return -1;
+}
+
+/* pg_reconnect — see reconnect.h. A fresh session is opened first (with
+ * the same side, so its errors read the same); only when it is up is the
+ * dead one's state released and the fresh one moved into c, so c stays the
+ * object everybody holds. set_option settings (copy_format) are kept: they
+ * live in c, not in the session. The source side starts with no read
+ * transaction: the caller begins or imports a snapshot. */
+int pg_reconnect(ferry_conn *fc, const ferry_url *u, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    pg_conn fresh;
+    pg_copy_format fmt = c->copy_format;
+
+    memset(&fresh, 0, sizeof fresh);
+    fresh.base = c->base;
+    if (pg_connect(&fresh.base, u, e))
+        return -1;
+    pg_src_free(&c->src);
+    if (c->pg)
+        PQfinish(c->pg);
+    strbuf_free(&c->copybuf);
+    pg_copy_state_clear(c);
+    pg_coltypes_forget(c);
+    free(c->display);
+    *c = fresh;                       /* pg_src borrows pg and display: heap, unchanged */
+    c->copy_format = fmt;
+    return 0;
 }
 
 /* pg_close — end the session (an open transaction is rolled back by the
@@ -1025,7 +1071,9 @@ static int pg_copy_abandoned(pg_conn *c, ferry_err *e)
     c->in_copy = 0;
     strbuf_reset(&c->copybuf);
     pg_coltypes_forget(c);
-    if (!rc) {
+    if (!rc && PQstatus(c->pg) == CONNECTION_BAD) {
+        rc = pg_lost(c, "during COPY", e);
+    } else if (!rc) {
         strbuf why = STRBUF_INIT;
         pg_add_clipped(&why, PQerrorMessage(c->pg), 300, 1);
         rc = pg_err(c, e, FERRY_E_SQL, NULL, "COPY failed: %s",

@@ -31,4 +31,12 @@ int pg_copy_error_line(const ferry_err *e);
  * everything else (connection, permission, disk full, syntax ...). */
 int pg_error_is_row_level(const ferry_err *e);
 
+/* pg_sqlstate_is_lost — 1 when a server's SQLSTATE means the session is
+ * gone or going: class 08 (connection exception), 57P01 (terminated by an
+ * administrator: pg_terminate_backend, fast shutdown), 57P02 (crash
+ * shutdown), 57P03 (cannot connect now). Errors with these are
+ * FERRY_E_LOST, as is any failure after which the connection is
+ * CONNECTION_BAD: the engine reconnects and redoes the work (--retries). */
+int pg_sqlstate_is_lost(const char *state);
+
 #endif

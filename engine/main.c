@@ -1,9 +1,11 @@
 /* main.c — ferry's command line: a table of subcommands, each with its help
  * text next to its option parsing; `ferry help COMMAND` and
  * `ferry COMMAND --help` print the same thing. Signals: the first SIGINT or
- * SIGTERM asks the run to stop (in-flight chunks roll back, committed ones
- * stay, the resume hint is printed); a second one exits at once, which is
- * still safe because every chunk commits atomically with its checkpoint. */
+ * SIGTERM asks the run to stop (no new chunk is taken, in-flight chunks roll
+ * back, committed ones stay; exit 6 with the exact command to resume,
+ * passwords masked); a second one exits at once (still exit 6, with the same
+ * command), which is safe because every chunk commits atomically with its
+ * checkpoint: an interrupted COMMIT is either all there or not at all. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "run.h"
 #include "util.h"
 #include "types.h"
+#include "retry.h"
 
 #ifndef FERRY_VERSION
 #define FERRY_VERSION "0.1.0"
@@ -104,13 +107,27 @@ static const char *PLAN_HELP =
 static const char *VERIFY_HELP =
 "Usage: ferry verify SOURCE TARGET [options]\n"
 "\n"
-"Compare SOURCE with the TARGET a `ferry copy` made of it: per table the row count and an\n"
-"order-independent checksum of the rows' logical values (xxHash), per chunk where the table\n"
-"has an integer key, so a difference is located. Works across engines. Exit 0 when equal,\n"
-"8 when they differ.\n"
+"Compare SOURCE with the TARGET a `ferry copy` made of it; nothing is written. Per table: the\n"
+"row count and an order-independent checksum (XXH3) of every row's logical values; per chunk\n"
+"where the table has an integer key, so that a difference is located: the chunk's key range\n"
+"and the keys of the rows that changed, are missing, or are only in the target. Values are\n"
+"compared as the copy's logical types (a SQLite 0/1, a PostgreSQL boolean and a MySQL\n"
+"tinyint(1) are one bool), so it works across engines; columns the plan declares lossy are\n"
+"compared up to the declared loss, and say so. Both sides are read in one snapshot each.\n"
+"Give it the options the copy had: they decide table names and types. See docs/verify.md.\n"
 "\n"
-"Options: --json, and the copy options that select and name the tables: --tables --exclude\n"
-"--target-schema --map --lower-case --chunk-rows\n";
+"Options:\n"
+"  --tables GLOB[,GLOB...]   only these tables\n"
+"  --exclude GLOB[,GLOB...]  not these tables\n"
+"  --target-schema NAME      PostgreSQL schema holding the target tables (default public)\n"
+"  --map FILE, --widen, --lower-case, --zero-dates null\n"
+"                            as given to the copy\n"
+"  --chunk-rows N            rows per compared chunk (default 50000)\n"
+"  --json                    the result as one JSON document on stdout\n"
+"  --quiet                   print nothing but errors: the exit code tells\n"
+"\n"
+"Exit codes: 0 equal, 8 different (a table or row missing, extra, or changed), 2 usage,\n"
+"            3 source error, 4 target error, 6 interrupted.\n";
 
 static const char *STATUS_HELP =
 "Usage: ferry status TARGET [--json]\n"
@@ -178,17 +195,42 @@ static int parse_count(const char *arg, long long min, long long *out)
     return 0;
 }
 
+/* What the signal handler writes: built before any signal can come (the
+ * handler only calls write and _exit, which are async-signal-safe). */
+static char *first_signal_msg, *second_signal_msg;
+static size_t first_signal_len, second_signal_len;
+static volatile sig_atomic_t signal_quiet;   /* --quiet: no notice on the first signal */
+
+static void signal_messages(int copy)
+{
+    if (copy) {
+        first_signal_msg = xasprintf("\nferry: stopping: no new chunk is started, chunks in "
+                                     "flight roll back, committed ones stay (interrupt again to "
+                                     "quit at once)\n");
+        second_signal_msg = xasprintf("\nferry: second interrupt: exiting now; committed chunks "
+                                      "are kept; to resume, run: %s\n", ferry_command());
+    } else {
+        first_signal_msg = xasprintf("\nferry: stopping (interrupt again to quit at once)\n");
+        second_signal_msg = xasprintf("\nferry: second interrupt: exiting now\n");
+    }
+    first_signal_len = strlen(first_signal_msg);
+    second_signal_len = strlen(second_signal_msg);
+}
+
 static void on_signal(int sig)
 {
+    ssize_t w;
     (void)sig;
     if (ferry_stop_requested) {
-        static const char msg[] = "\nferry: second interrupt: exiting now; committed chunks are "
-                                  "kept, rerun the same command to resume\n";
-        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+        w = write(STDERR_FILENO, second_signal_msg, second_signal_len);
         (void)w;
         _exit(EXIT_INTERRUPTED);
     }
     ferry_stop_requested = 1;
+    if (!signal_quiet) {
+        w = write(STDERR_FILENO, first_signal_msg, first_signal_len);
+        (void)w;
+    }
 }
 
 static void free_options(ferry_options *o)
@@ -329,7 +371,10 @@ static int run_command(const command *cmd, int argc, char **argv)
     } else {
         o.target_text = argv[optind];
     }
+    signal_quiet = o.quiet;
     rc = cmd->run(&o);
+    if (rc == EXIT_INTERRUPTED && cmd->run == copy_command)
+        fprintf(stderr, "ferry: to resume, run: %s\n", ferry_command());
     free_options(&o);
     return rc;
 }
@@ -337,6 +382,8 @@ static int run_command(const command *cmd, int argc, char **argv)
 int main(int argc, char **argv)
 {
     struct sigaction sa;
+    ferry_command_set(argc, argv);
+    signal_messages(argc > 1 && strcmp(argv[1], "copy") == 0);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);

@@ -13,7 +13,35 @@
  * pass in isolation: batch by batch, then row by row under savepoints, so
  * only the refused rows are rejected. A ticker thread emits progress events
  * and the terminal status line, and turns a stop request into queue_abort.
- * Memory: the queue's byte budget plus one batch per open chunk. */
+ * Memory: the queue's byte budget plus one batch per open chunk.
+ *
+ * FAULTS (retry.h). A lost connection is repaired in place (the same
+ * ferry_conn, a new session) with backoff, a bounded number of attempts
+ * per chunk and side, and the chunk is redone:
+ * - Target: a writer that loses its connection with the whole chunk in hand
+ *   rolls back (if the connection died during COMMIT the outcome is unknown),
+ *   reconnects, then reads the chunk's checkpoint row: done -> it committed,
+ *   counted as such; not done -> the chunk goes back to the readers' pool
+ *   (pool->redo) and is read and written again. A chunk is never written
+ *   twice: only the writer that received the chunk's last batch may hand it
+ *   back, and only after the checkpoint said it is not done.
+ * - The pool counts chunks claimed and not yet settled (outstanding):
+ *   readers that find no chunk left wait while some are outstanding, since
+ *   one may come back.
+ * - Source: a reader that loses its connection fails its queued chunk (the
+ *   writer rolls back what it had), reconnects and reads the chunk again.
+ *   Snapshot (PostgreSQL): a secondary reader imports the shared snapshot
+ *   again while its exporter's transaction lives, so nothing changes. When
+ *   the exporter itself died, the snapshot is gone: the reconnected reader
+ *   begins a new snapshot, exports it for later reconnections, and a
+ *   "snapshot" warning (event, report) says that from then on consistency
+ *   is per chunk. The alternative, stopping as resumable, gives exactly
+ *   that too (the rerun reads the remaining chunks from a new snapshot);
+ *   going on saves the rerun, and the warning keeps it honest. MySQL
+ *   readers have one snapshot each: a reconnected one takes a new one, with
+ *   the same warning.
+ * - After the retries are spent the run fails with one line ending in
+ *   "the job is resumable: rerun <the exact command>". */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +51,8 @@
 #include "run.h"
 #include "queue.h"
 #include "checkpoint.h"
+#include "retry.h"
+#include "../drivers/reconnect.h"
 
 #define BATCH_MAX_ROWS  4096
 #define BATCH_MAX_BYTES (512u * 1024u)
@@ -67,6 +97,8 @@ struct reader_ctx {
     batch           **list;          /* isolation pass */
     int               nlist;
     reader_pool      *pool;          /* main pass: the shared chunk claim */
+    int64_t           chunk_rows;    /* rows counted in rows_read for the chunk being read */
+    int               no;            /* reader number, for messages */
 };
 
 /* row_json — the row's source values as a JSON object, for reject files. */
@@ -138,10 +170,14 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
             batch_abort_row(b);
             batch_add_reject(b, key, t->cols[c].src->name, why, strbuf_cstr(&r->json));
             __atomic_fetch_add(&r->ts->rows_read, 1, __ATOMIC_RELAXED);
+            r->chunk_rows++;
             return check_max_errors(r->rc, t, r->chunk_id, e);
         }
         if (cr == CONV_NOTE && note > NOTE_NONE && note < NOTE__COUNT)
             __atomic_fetch_add(&r->ts->notes[c * NOTE__COUNT + note], 1, __ATOMIC_RELAXED);
+        if (t->cols[c].lossy)      /* a value through a mapping the plan declared lossy */
+            __atomic_fetch_add(&r->ts->notes[c * NOTE__COUNT + NOTE_LOSSY_VALUE], 1,
+                               __ATOMIC_RELAXED);
         batch_set_cell(b, c, r->tmp.buf, r->tmp.len);
     }
     batch_commit_row(b);
@@ -149,6 +185,7 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
     if (b->nrows == 1 || key < b->first_key) b->first_key = key;
     b->last_key = key;
     __atomic_fetch_add(&r->ts->rows_read, 1, __ATOMIC_RELAXED);
+    r->chunk_rows++;
     if (b->nrows >= BATCH_MAX_ROWS || b->data.len >= BATCH_MAX_BYTES) {
         r->b = NULL;
         if (r->deliver(r, b, 0)) return ferry_err_set(e, FERRY_E_INTERRUPTED, "stopped");
@@ -157,37 +194,80 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
     return 0;
 }
 
+/* fault_ctx — what readers and writers share to recover from a lost
+ * connection (see FAULTS above). */
+typedef struct fault_ctx {
+    run_ctx        *rc;
+    ferry_url       src_url;         /* the source endpoint, to reconnect readers */
+    int             have_src_url;
+    int            *src_attempts;    /* per chunk: reconnect attempts, source side */
+    int            *tgt_attempts;    /* per chunk: reconnect attempts, target side */
+    pthread_mutex_t snap_mu;         /* guards snap and exporter */
+    char            snap[256];       /* the snapshot the readers share, "" when none */
+    ferry_conn     *exporter;        /* the connection whose transaction exported snap */
+} fault_ctx;
+
 /* The readers of the main pass share the chunk list: each claims the next
- * chunk not yet done, in order, under the pool's mutex. */
+ * chunk not yet done, in order, under the pool's mutex. Chunks a writer
+ * hands back after a lost connection (redo) come first. */
 struct reader_pool {
     run_ctx        *rc;
     chunk_queue    *q;
     int             next;            /* next chunk index to consider */
     pthread_mutex_t mu;
+    pthread_cond_t  cv;              /* a chunk settled or came back */
     int            *table_started;   /* per table: table_start event sent */
+    int            *redo;            /* chunk ids handed back, a stack */
+    int             nredo;
+    int             outstanding;     /* claimed, not yet committed or handed back */
+    fault_ctx      *fx;
 };
 
-/* claim_chunk — the next pending chunk, or -1 when none is left; sends the
- * table's table_start event the first time one of its chunks is claimed. */
+/* pool_settle — a claimed chunk is settled (committed, or moved to the
+ * isolation pass); redo: it goes back to the pool to be read again. */
+static void pool_settle(reader_pool *pool, int redo_chunk)
+{
+    pthread_mutex_lock(&pool->mu);
+    pool->outstanding--;
+    if (redo_chunk >= 0) pool->redo[pool->nredo++] = redo_chunk;
+    pthread_cond_broadcast(&pool->cv);
+    pthread_mutex_unlock(&pool->mu);
+}
+
+/* claim_chunk — the next pending chunk, or -1 when none is left (and none
+ * can come back), the run failed or a stop was asked; sends the table's
+ * table_start event the first time one of its chunks is claimed. */
 static int claim_chunk(reader_pool *pool)
 {
     ferry_plan *p = pool->rc->plan;
     int found = -1, first = 0;
     pthread_mutex_lock(&pool->mu);
-    while (pool->next < p->nchunks) {
-        int i = pool->next++;
-        if (p->chunks[i].done) continue;
-        found = i;
-        int ti = p->chunks[i].table;
-        if (!pool->table_started[ti]) {
-            pool->table_started[ti] = 1;
-            first = 1;
-            table_stats *ts = &pool->rc->stats[ti];
-            double now = now_monotonic();
-            __atomic_store(&ts->started, &now, __ATOMIC_RELAXED);
+    for (;;) {
+        if (ferry_stop_requested || run_has_failed(pool->rc)) break;
+        if (pool->nredo > 0) { found = pool->redo[--pool->nredo]; break; }
+        while (pool->next < p->nchunks) {
+            int i = pool->next++;
+            if (p->chunks[i].done) continue;
+            found = i;
+            int ti = p->chunks[i].table;
+            if (!pool->table_started[ti]) {
+                pool->table_started[ti] = 1;
+                first = 1;
+                table_stats *ts = &pool->rc->stats[ti];
+                double now = now_monotonic();
+                __atomic_store(&ts->started, &now, __ATOMIC_RELAXED);
+            }
+            break;
         }
-        break;
+        if (found >= 0 || pool->outstanding == 0) break;
+        /* Every chunk is claimed, some not settled: one may come back. */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+        pthread_cond_timedwait(&pool->cv, &pool->mu, &ts);
     }
+    if (found >= 0) pool->outstanding++;
     pthread_mutex_unlock(&pool->mu);
     if (found >= 0 && first) {
         const plan_table *t = &p->tables[p->chunks[found].table];
@@ -203,30 +283,126 @@ static int claim_chunk(reader_pool *pool)
 
 static int read_one_chunk(reader_ctx *r, const plan_chunk *k, ferry_err *e);
 
+/* snapshot_warning — a reader's source connection was reopened on a new
+ * snapshot: say so (event, message, report). */
+static void snapshot_warning(run_ctx *rc, int reader, const plan_table *t, int chunk)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "source reader %d lost its connection (at chunk %d of table "
+             "\"%s\") and read on from a new snapshot: the chunks read before and after see "
+             "the source at two different moments, so consistency across chunks is per chunk "
+             "(as after a resumed run); rows changed meanwhile may differ between chunks",
+             reader, chunk, t->name);
+    pthread_mutex_lock(&rc->notes_mu);
+    plan_warn(rc->plan, "snapshot", t->name, NULL, "%s", msg);
+    pthread_mutex_unlock(&rc->notes_mu);
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "object", t->name);
+    cJSON_AddStringToObject(f, "kind", "snapshot");
+    cJSON_AddStringToObject(f, "message", msg);
+    progress_event(rc->pr, "warning", f);
+    progress_say(rc->pr, "warning: %s", msg);
+}
+
+/* reader_resnapshot — give a reconnected source connection its read
+ * transaction back: the shared snapshot when it can still be imported (its
+ * exporter lives), else a new one (see FAULTS). */
+static int reader_resnapshot(fault_ctx *fx, ferry_conn *src, int reader, const plan_table *t,
+                             int chunk, ferry_err *e)
+{
+    const ferry_driver *d = src->drv;
+    pthread_mutex_lock(&fx->snap_mu);
+    if (fx->snap[0] && src != fx->exporter && d->snapshot_import) {
+        ferry_err ie = {0};
+        if (d->snapshot_import(src, fx->snap, &ie) == 0) {
+            pthread_mutex_unlock(&fx->snap_mu);
+            return 0;                              /* the same snapshot: nothing changes */
+        }
+        if (retry_lost(&ie)) {
+            *e = ie;
+            pthread_mutex_unlock(&fx->snap_mu);
+            return -1;
+        }
+        /* Its exporting transaction is gone (that connection died too). */
+    }
+    if (d->begin_snapshot(src, e)) {
+        pthread_mutex_unlock(&fx->snap_mu);
+        return -1;
+    }
+    if (fx->snap[0] && d->snapshot_export) {
+        char id[sizeof fx->snap];
+        ferry_err xe = {0};
+        if (d->snapshot_export(src, id, sizeof id, &xe) == 0) {
+            memcpy(fx->snap, id, sizeof id);
+            fx->exporter = src;                    /* later reconnections import this one */
+        }
+    }
+    pthread_mutex_unlock(&fx->snap_mu);
+    snapshot_warning(fx->rc, reader, t, chunk);
+    return 0;
+}
+
+/* source_recover — e: src lost its connection while reading chunk k of t.
+ * Reconnect it (backoff, --retries) and give it a snapshot. 0, or -1 with
+ * e set (FERRY_E_INTERRUPTED, or the error to give up with). */
+static int source_recover(fault_ctx *fx, ferry_conn *src, int reader, const plan_table *t,
+                          const plan_chunk *k, ferry_err *e)
+{
+    retry_where w = {t->name, k->id, NULL};
+    if (!fx->have_src_url) return -1;
+    for (;;) {
+        if (retry_recover(fx->rc, src, &fx->src_url, &w, &fx->src_attempts[k->id], e)) return -1;
+        if (reader_resnapshot(fx, src, reader, t, k->id, e) == 0) {
+            retry_note(fx->rc, SIDE_SOURCE, &w, fx->src_attempts[k->id], "the chunk was read again");
+            return 0;
+        }
+        if (!retry_lost(e)) return -1;
+    }
+}
+
+/* fail_chunk — record e as the run's error for chunk k of t; after a
+ * retry (gave_up) with the resumable line and the command. */
+static void fail_chunk(run_ctx *rc, const plan_table *t, int chunk, ferry_err *e, int gave_up,
+                       int attempts)
+{
+    if (e->code == FERRY_E_INTERRUPTED) return;    /* the pipeline says interrupted */
+    ferry_err_prefix(e, "table \"%s\" chunk %d: ", t->name, chunk);
+    if (gave_up) retry_give_up(rc, e, attempts);
+    run_fail(rc, e);
+}
+
 /* reader_main — one reader: claim chunks, read and convert them, hand them
- * to the writers, until none is left, the run fails or a stop is asked. */
+ * to the writers, until none is left, the run fails or a stop is asked. A
+ * lost source connection is repaired and the chunk read again. */
 static void *reader_main(void *arg)
 {
     reader_ctx *r = arg;
     run_ctx *rc = r->rc;
     ferry_plan *p = rc->plan;
+    fault_ctx *fx = r->pool->fx;
     ferry_err e = {0};
     int i;
     while (!ferry_stop_requested && !run_has_failed(rc) && (i = claim_chunk(r->pool)) >= 0) {
         const plan_chunk *k = &p->chunks[i];
         r->t = &p->tables[k->table];
         r->ts = &rc->stats[k->table];
-        r->qc = queue_open_chunk(r->q, k->id);
-        if (!r->qc) break;
-        int rr = read_one_chunk(r, k, &e);
-        if (rr) {
+        for (;;) {
+            r->qc = queue_open_chunk(r->q, k->id);
+            if (!r->qc) return NULL;
+            memset(&e, 0, sizeof e);
+            int rr = read_one_chunk(r, k, &e);
+            if (rr == 0) break;
             if (rr == -1) queue_fail_chunk(r->q, r->qc);
-            if (e.code != FERRY_E_INTERRUPTED) {
-                ferry_err_prefix(&e, "table \"%s\" chunk %d: ", r->t->name, k->id);
-                run_fail(rc, &e);
+            if (rr == -1 && retry_lost(&e) && e.side == SIDE_SOURCE && !ferry_stop_requested) {
+                /* The rows read so far are read again. */
+                __atomic_fetch_sub(&r->ts->rows_read, r->chunk_rows, __ATOMIC_RELAXED);
+                if (source_recover(fx, r->src, r->no, r->t, k, &e) == 0) continue;
+                fail_chunk(rc, r->t, k->id, &e, 1, fx->src_attempts[k->id]);
+            } else {
+                fail_chunk(rc, r->t, k->id, &e, 0, 0);
             }
             queue_abort(r->q);
-            break;
+            return NULL;
         }
     }
     return NULL;
@@ -257,6 +433,7 @@ static int read_one_chunk(reader_ctx *r, const plan_chunk *k, ferry_err *e)
                       k->has_lo, k->has_hi, k->lo, k->hi};
     ferry_conn *src = r->src;
     r->chunk_id = k->id;
+    r->chunk_rows = 0;
     r->b = reader_new_batch(r);
     if (src->drv->read_chunk(src, &spec, reader_row, r, e)) {
         if (r->b) { if (r->q) queue_recycle(r->q, r->b); else batch_free(r->b); }
@@ -392,10 +569,16 @@ typedef struct writer_ctx {
     ferry_conn  *dst;
     int          id;
     pthread_mutex_t *isolate_mu;
+    reader_pool *pool;
+    fault_ctx   *fx;
 } writer_ctx;
 
-/* write_chunk — one chunk, one transaction. Returns -1 on a fatal error. */
-static int write_chunk(writer_ctx *w, queue_chunk *qc)
+/* write_chunk — one chunk, one transaction. Returns 0 when the chunk was
+ * committed, put aside for the isolation pass, or failed by its reader (who
+ * owns what happens to it next); -1 on a fatal error (recorded); 1 when the
+ * target connection was lost with the whole chunk in hand: *lost gets the
+ * error, *seen the rows read for the chunk, and the caller recovers. */
+static int write_chunk(writer_ctx *w, queue_chunk *qc, ferry_err *lost, int64_t *seen)
 {
     run_ctx *rc = w->rc;
     const plan_chunk *k = &rc->plan->chunks[qc->chunk_id];
@@ -414,11 +597,15 @@ static int write_chunk(writer_ctx *w, queue_chunk *qc)
     while ((n = queue_next_batch(w->q, qc, &b)) == 1) {
         if (copy_ok && w->dst->drv->copy_batch(w->dst, b, &e)) copy_ok = 0;
         bytes += (int64_t)b->data.len;
+        *seen += (int64_t)b->nrows + (int64_t)b->nrejects;
         rejects_take(&rj, b);
         queue_recycle(w->q, b);
     }
     if (n < 0) {                 /* the reader failed or the run stops */
         drv_rollback(w->dst);
+        /* The reader reads the chunk again (or the run ends): a connection
+         * lost meanwhile is repaired when this writer next uses it. */
+        if (status && retry_lost(&e)) status = 0;
         goto out;
     }
     if (status == 0 && copy_ok && w->dst->drv->copy_end(w->dst, &rows, &e)) copy_ok = 0;
@@ -430,6 +617,7 @@ static int write_chunk(writer_ctx *w, queue_chunk *qc)
             rc->isolate = xrealloc(rc->isolate, sizeof(int) * (size_t)(rc->nisolate + 1));
             rc->isolate[rc->nisolate++] = k->id;
             pthread_mutex_unlock(w->isolate_mu);
+            pool_settle(w->pool, -1);
             goto out;
         }
         status = -1;
@@ -441,9 +629,18 @@ static int write_chunk(writer_ctx *w, queue_chunk *qc)
     if (status == 0) {
         reject_events(rc, k, &rj);
         chunk_done_event(rc, k, rows, rj.n, bytes, (now_monotonic() - t0) * 1000.0, w->id);
+        pool_settle(w->pool, -1);
     }
 out:
-    if (status) {
+    if (status && retry_lost(&e) && e.side == SIDE_TARGET) {
+        drv_rollback(w->dst);
+        if (ferry_stop_requested) {
+            status = 0;          /* stopping anyway: the chunk stays undone */
+        } else {
+            *lost = e;
+            status = 1;
+        }
+    } else if (status) {
         ferry_err_prefix(&e, "table \"%s\" chunk %d: ", t->name, k->id);
         run_fail(rc, &e);
     }
@@ -451,13 +648,58 @@ out:
     return status;
 }
 
+/* writer_recover — the writer's connection was lost (e) with chunk_id in
+ * hand, rolled back: reconnect (backoff, --retries), then ask the
+ * checkpoint whether the chunk committed after all (the connection may
+ * have died during COMMIT). Done: counted as committed. Not done: handed
+ * back to the readers to be read and written again. 0, or -1 with the
+ * run's error recorded (nothing recorded when interrupted). */
+static int writer_recover(writer_ctx *w, int chunk_id, int64_t seen, double t0, ferry_err *e)
+{
+    run_ctx *rc = w->rc;
+    const plan_chunk *k = &rc->plan->chunks[chunk_id];
+    const plan_table *t = &rc->plan->tables[k->table];
+    retry_where wh = {t->name, chunk_id, NULL};
+    int *attempts = &w->fx->tgt_attempts[chunk_id];
+    for (;;) {
+        if (retry_recover(rc, w->dst, rc->target_url, &wh, attempts, e)) {
+            fail_chunk(rc, t, chunk_id, e, 1, *attempts);
+            return -1;
+        }
+        int done = 0;
+        int64_t rows = 0, rejected = 0, bytes = 0;
+        if (retry_chunk_state(w->dst, rc->job_id, chunk_id, &done, &rows, &rejected, &bytes, e)) {
+            if (retry_lost(e)) continue;
+            fail_chunk(rc, t, chunk_id, e, 1, *attempts);
+            return -1;
+        }
+        if (done) {
+            chunk_done_event(rc, k, rows, rejected, bytes, (now_monotonic() - t0) * 1000.0, w->id);
+            retry_note(rc, SIDE_TARGET, &wh, *attempts, "its COMMIT had gone through (its "
+                       "checkpoint says so): not written again");
+            pool_settle(w->pool, -1);
+        } else {
+            __atomic_fetch_sub(&rc->stats[k->table].rows_read, seen, __ATOMIC_RELAXED);
+            retry_note(rc, SIDE_TARGET, &wh, *attempts, "the chunk was rolled back, then read "
+                       "and written again");
+            pool_settle(w->pool, chunk_id);
+        }
+        return 0;
+    }
+}
+
 static void *writer_main(void *arg)
 {
     writer_ctx *w = arg;
     queue_chunk *qc;
     while ((qc = queue_take_chunk(w->q))) {
-        int rc = write_chunk(w, qc);
+        ferry_err lost = {0};
+        int64_t seen = 0;
+        int chunk_id = qc->chunk_id;
+        double t0 = now_monotonic();
+        int rc = write_chunk(w, qc, &lost, &seen);
         queue_release_chunk(w->q, qc);
+        if (rc == 1) rc = writer_recover(w, chunk_id, seen, t0, &lost);
         if (rc) { queue_abort(w->q); break; }
     }
     return NULL;
@@ -636,6 +878,49 @@ out:
     return status;
 }
 
+/* isolate_with_retry — isolate_chunk, redone after a lost connection on
+ * either side (the whole chunk is one transaction; after a loss on the
+ * target the checkpoint says whether it committed). */
+static int isolate_with_retry(run_ctx *rc, fault_ctx *fx, int chunk_id, ferry_err *e)
+{
+    const plan_chunk *k = &rc->plan->chunks[chunk_id];
+    const plan_table *t = &rc->plan->tables[k->table];
+    retry_where w = {t->name, chunk_id, NULL};
+    for (;;) {
+        double t0 = now_monotonic();
+        memset(e, 0, sizeof *e);
+        if (isolate_chunk(rc, rc->conns[0], chunk_id, e) == 0) return 0;
+        if (!retry_lost(e) || ferry_stop_requested) return -1;
+        if (e->side == SIDE_SOURCE) {
+            if (source_recover(fx, rc->src, 0, t, k, e)) {
+                if (e->code != FERRY_E_INTERRUPTED) retry_give_up(rc, e, fx->src_attempts[chunk_id]);
+                return -1;
+            }
+            continue;
+        }
+        int *attempts = &fx->tgt_attempts[chunk_id];
+        for (;;) {
+            if (retry_recover(rc, rc->conns[0], rc->target_url, &w, attempts, e)) {
+                if (e->code != FERRY_E_INTERRUPTED) retry_give_up(rc, e, *attempts);
+                return -1;
+            }
+            int done = 0;
+            int64_t rows = 0, rejected = 0, bytes = 0;
+            if (retry_chunk_state(rc->conns[0], rc->job_id, chunk_id, &done, &rows, &rejected,
+                                  &bytes, e) == 0) {
+                if (done) {
+                    chunk_done_event(rc, k, rows, rejected, bytes, (now_monotonic() - t0) * 1000.0, 0);
+                    retry_note(rc, SIDE_TARGET, &w, *attempts, "its COMMIT had gone through");
+                    return 0;
+                }
+                retry_note(rc, SIDE_TARGET, &w, *attempts, "the chunk was isolated again");
+                break;
+            }
+            if (!retry_lost(e)) { retry_give_up(rc, e, *attempts); return -1; }
+        }
+    }
+}
+
 /* ---- the phase ---- */
 
 int pipeline_run(run_ctx *rc)
@@ -650,16 +935,44 @@ int pipeline_run(run_ctx *rc)
     pthread_t ticker;
     ferry_err e = {0};
 
+    /* What recovering from a lost connection needs (FAULTS above): the
+     * source endpoint, attempt counts, the snapshot the readers share. */
+    fault_ctx fx;
+    memset(&fx, 0, sizeof fx);
+    fx.rc = rc;
+    pthread_mutex_init(&fx.snap_mu, NULL);
+    fx.src_attempts = xcalloc((size_t)p->nchunks + 1, sizeof(int));
+    fx.tgt_attempts = xcalloc((size_t)p->nchunks + 1, sizeof(int));
+    if (rc->opts->source_text) {
+        ferry_err pe = {0};
+        fx.have_src_url = ferry_url_parse(rc->opts->source_text, &fx.src_url, &pe) == 0;
+    }
+    if (rc->nsrcs > 1 && rc->src->drv->snapshot_export) {
+        ferry_err xe = {0};
+        if (rc->src->drv->snapshot_export(rc->src, fx.snap, sizeof fx.snap, &xe) == 0)
+            fx.exporter = rc->src;
+        else
+            fx.snap[0] = '\0';
+    }
+
     queue_init(&q, rc->opts->memory_budget ? rc->opts->memory_budget : QUEUE_BUDGET_DEFAULT,
                nwriters + 1);
+    reader_pool pool;
+    memset(&pool, 0, sizeof pool);
+    pool.rc = rc;
+    pool.q = &q;
+    pool.fx = &fx;
+    pthread_mutex_init(&pool.mu, NULL);
+    pthread_cond_init(&pool.cv, NULL);
+    pool.table_started = xcalloc((size_t)p->ntables + 1, sizeof(int));
+    pool.redo = xcalloc((size_t)p->nchunks + 1, sizeof(int));
+
     for (int i = 0; i < nwriters; i++) {
-        w[i] = (writer_ctx){rc, &q, rc->conns[i], i + 1, &isolate_mu};
+        w[i] = (writer_ctx){rc, &q, rc->conns[i], i + 1, &isolate_mu, &pool, &fx};
         pthread_create(&threads[i], NULL, writer_main, &w[i]);
     }
     pthread_create(&ticker, NULL, ticker_main, &tk);
 
-    reader_pool pool = {rc, &q, 0, PTHREAD_MUTEX_INITIALIZER, NULL};
-    pool.table_started = xcalloc((size_t)p->ntables + 1, sizeof(int));
     int nreaders = rc->nsrcs > 0 ? rc->nsrcs : 1;
     pthread_t *rthreads = xcalloc((size_t)nreaders, sizeof(pthread_t));
     reader_ctx *readers = xcalloc((size_t)nreaders, sizeof(reader_ctx));
@@ -669,6 +982,7 @@ int pipeline_run(run_ctx *rc)
         readers[i].q = &q;
         readers[i].deliver = deliver_to_queue;
         readers[i].pool = &pool;
+        readers[i].no = i + 1;
     }
     /* Reader 0 runs on this thread; the others get their own. */
     for (int i = 1; i < nreaders; i++) pthread_create(&rthreads[i], NULL, reader_main, &readers[i]);
@@ -680,7 +994,16 @@ int pipeline_run(run_ctx *rc)
 
     /* Chunks the target refused: redo them row by row on one connection. */
     for (int i = 0; i < rc->nisolate && !run_has_failed(rc) && !ferry_stop_requested; i++) {
-        if (isolate_chunk(rc, rc->conns[0], rc->isolate[i], &e)) run_fail(rc, &e);
+        if (isolate_with_retry(rc, &fx, rc->isolate[i], &e)) run_fail(rc, &e);
+    }
+    /* A writer connection lost after its last chunk: repaired now, so the
+     * phases after this one (and copy.c's own use of the main connection)
+     * start on a live session. */
+    for (int i = 0; i < nwriters && !run_has_failed(rc) && !ferry_stop_requested; i++) {
+        if (retry_check_conn(rc, rc->conns[i], &e)) {
+            if (e.code != FERRY_E_INTERRUPTED) run_fail(rc, &e);
+            break;
+        }
     }
 
     pthread_mutex_lock(&tk.mu);
@@ -699,9 +1022,15 @@ int pipeline_run(run_ctx *rc)
     free(readers);
     free(rthreads);
     free(pool.table_started);
+    free(pool.redo);
+    pthread_cond_destroy(&pool.cv);
     pthread_mutex_destroy(&pool.mu);
     free(threads);
     free(w);
+    free(fx.src_attempts);
+    free(fx.tgt_attempts);
+    if (fx.have_src_url) ferry_url_free(&fx.src_url);
+    pthread_mutex_destroy(&fx.snap_mu);
     if (ferry_stop_requested && !rc->failed) {
         ferry_err_set(&e, FERRY_E_INTERRUPTED, "interrupted");
         run_fail(rc, &e);

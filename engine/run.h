@@ -44,6 +44,15 @@ typedef struct run_ctx {
     int                 *isolate;         /* chunk ids whose COPY the target refused */
     int                  nisolate;
     double               started;
+    /* relock — set by the run's owner when the run keeps something in a
+     * target session of its own (the job lock, joblock.h): called after
+     * every successful reconnect of a target connection (retry.h), from
+     * whichever thread reconnected (serialise inside), to check that
+     * session and take back what a restarted server dropped. 0, or -1 with
+     * e set: the run stops with that error, not retried (FERRY_E_JOB when
+     * another process took the job meanwhile). NULL: nothing to do. */
+    int                (*relock)(struct run_ctx *rc, ferry_err *e);
+    void                *relock_ctx;
 } run_ctx;
 
 /* ferry_stop_requested — set by SIGINT/SIGTERM; phases stop taking work.
@@ -53,9 +62,12 @@ extern atomic_int ferry_stop_requested;
 /* run_fail — record the first fatal error (thread-safe). */
 void run_fail(run_ctx *rc, const ferry_err *e);
 
-/* pipeline_run — the data phase: one reader on rc->src, opts->jobs writers
+/* pipeline_run — the data phase: readers on rc->srcs, opts->jobs writers
  * each with its own target connection, chunks not yet done. Then chunks the
  * target refused are redone row by row so only the bad rows are rejected.
+ * A lost connection (FERRY_E_LOST) is reconnected in place and its chunk
+ * redone, up to opts->retries attempts (retry.h; see FAULTS in pipeline.c);
+ * the connections in rc->conns and rc->srcs stay the same objects.
  * Returns 0 or -1 (rc->err holds the error). */
 int pipeline_run(run_ctx *rc);
 
@@ -66,7 +78,9 @@ int steps_run(run_ctx *rc, ferry_conn **conns, int nconns, const step_kind *kind
               const char *phase);
 
 /* step_exec — run sql (a step's DDL, or what --if-exists made of it) with
- * the step's checkpoint, as atomically as the target allows. */
+ * the step's checkpoint, as atomically as the target allows; after a lost
+ * connection, c is reconnected in place and the step redone unless the
+ * state says it committed (up to opts->retries attempts, retry.h). */
 int step_exec(run_ctx *rc, ferry_conn *c, plan_step *s, const char *sql, ferry_err *e);
 
 /* report_build — the final JSON report of the run (caller frees with cJSON_Delete). */

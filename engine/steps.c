@@ -4,7 +4,11 @@
  * writers' connections. A finished step is never repeated by a resumed run;
  * an unfinished one is never skipped. Optional steps (views, expression or
  * partial indexes, checks) that the target refuses are reported as skipped
- * with the server's reason and the source text. */
+ * with the server's reason and the source text. A step whose connection is
+ * lost is redone on the same connection reconnected (retry.h): after
+ * reconnecting, the state says whether it committed after all; if not it
+ * runs again by step_exec's rules (on targets whose DDL is not
+ * transactional, what a half-done step may have left is undone first). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 #include <cjson/cJSON.h>
 #include "run.h"
 #include "checkpoint.h"
+#include "retry.h"
 #include "../drivers/dialect.h"
 
 typedef struct step_pool {
@@ -45,12 +50,14 @@ static int claim_step(step_pool *sp)
     return found;
 }
 
-/* step_exec — the step and its checkpoint. Where DDL is transactional:
- * BEGIN; sql; checkpoint; COMMIT — all or nothing. Where it is not (MySQL
- * commits every DDL statement by itself): record "begun:<id>", undo what a
- * killed run may have left half done, run the statement, record the step —
- * so a rerun neither repeats a finished step nor trips over a half one. */
-int step_exec(run_ctx *rc, ferry_conn *c, plan_step *s, const char *sql, ferry_err *e)
+/* step_exec_once — the step and its checkpoint. Where DDL is
+ * transactional: BEGIN; sql; checkpoint; COMMIT — all or nothing. Where it
+ * is not (MySQL commits every DDL statement by itself): record
+ * "begun:<id>", undo what a killed run may have left half done (when
+ * allow_undo), run the statement, record the step — so a rerun neither
+ * repeats a finished step nor trips over a half one. */
+static int step_exec_once(run_ctx *rc, ferry_conn *c, plan_step *s, const char *sql,
+                          int allow_undo, ferry_err *e)
 {
     if (c->drv->dialect->transactional_ddl) {
         if (drv_begin(c, e)) return -1;
@@ -64,13 +71,43 @@ int step_exec(run_ctx *rc, ferry_conn *c, plan_step *s, const char *sql, ferry_e
     int status = state_mark_step(c, rc->job_id, begun, e);
     free(begun);
     if (status) return -1;
-    if (s->begun && s->undo_sql) {
+    if (allow_undo && s->begun && s->undo_sql) {
         ferry_err ignored = {0};
         drv_exec(c, s->undo_sql, &ignored);   /* best effort: it may not exist */
     }
     s->begun = 1;
     if (drv_exec(c, sql, e) || state_mark_step(c, rc->job_id, s->id, e)) return -1;
     return 0;
+}
+
+/* step_exec — step_exec_once, redone after a lost connection: reconnect c
+ * in place (backoff, --retries), ask the state whether the step committed
+ * after all, and if not run it again. The undo of a half-done step runs
+ * again only for the step's own statement: what --if-exists made of a table
+ * step (TRUNCATE, keeping the rows) must not be undone by dropping the
+ * table. After the retries are spent e ends with the resumable line. */
+int step_exec(run_ctx *rc, ferry_conn *c, plan_step *s, const char *sql, ferry_err *e)
+{
+    int attempts = 0;
+    retry_where w = {s->table >= 0 && s->table < rc->plan->ntables ? rc->plan->tables[s->table].name
+                                                                   : NULL, -1, s->id};
+    if (step_exec_once(rc, c, s, sql, 1, e) == 0) return 0;
+    while (retry_lost(e) && e->side == SIDE_TARGET && !ferry_stop_requested) {
+        if (c->drv->dialect->transactional_ddl) drv_rollback(c);
+        if (retry_recover(rc, c, rc->target_url, &w, &attempts, e)) {
+            if (e->code != FERRY_E_INTERRUPTED) retry_give_up(rc, e, attempts);
+            return -1;
+        }
+        int done = retry_step_recorded(c, rc->job_id, s->id, e);
+        if (done < 0) continue;                 /* lost again: next attempt, else give up */
+        if (done) {
+            retry_note(rc, SIDE_TARGET, &w, attempts, "the step had committed");
+            return 0;
+        }
+        retry_note(rc, SIDE_TARGET, &w, attempts, "the step was run again");
+        if (step_exec_once(rc, c, s, sql, s->sql && strcmp(sql, s->sql) == 0, e) == 0) return 0;
+    }
+    return -1;
 }
 
 static void step_warning_event(run_ctx *rc, const plan_step *s, const char *message)
@@ -89,6 +126,13 @@ static int run_step(step_pool *sp, ferry_conn *c, plan_step *s)
     run_ctx *rc = sp->rc;
     ferry_err e = {0};
     if (step_exec(rc, c, s, s->sql, &e) == 0) { s->done = 1; return 0; }
+    if (e.code == FERRY_E_LOST || e.code == FERRY_E_INTERRUPTED) {
+        /* The connection is gone for good (retries spent) or a stop was
+         * asked: never "skipped", the step stays to do for the rerun. */
+        ferry_err_prefix(&e, "%s %s: ", step_kind_name(s->kind), s->name);
+        run_fail(rc, &e);
+        return -1;
+    }
 
     if (s->kind == STEP_FK && c->drv->dialect->fk_not_valid && strcmp(e.sqlstate, "23503") == 0) {
         /* The source's rows already violate the key (SQLite does not enforce
@@ -146,6 +190,20 @@ static void *step_worker_main(void *arg)
     return NULL;
 }
 
+/* steps_end — the end of a step phase: a stop request becomes the run's
+ * error; else the main connection (conns[0], which copy.c goes on using)
+ * is checked and reconnected if it was lost meanwhile. */
+static int steps_end(run_ctx *rc, ferry_conn *main_conn)
+{
+    ferry_err e = {0};
+    if (ferry_stop_requested && !rc->failed) {
+        ferry_err_set(&e, FERRY_E_INTERRUPTED, "interrupted");
+        run_fail(rc, &e);
+    }
+    if (!rc->failed && retry_check_conn(rc, main_conn, &e)) run_fail(rc, &e);
+    return rc->failed ? -1 : 0;
+}
+
 int steps_run(run_ctx *rc, ferry_conn **conns, int nconns, const step_kind *kinds, int nkinds,
               const char *phase)
 {
@@ -174,7 +232,7 @@ int steps_run(run_ctx *rc, ferry_conn **conns, int nconns, const step_kind *kind
         sp.next = 0;
         step_worker w = {&sp, conns[0]};
         step_worker_main(&w);   /* the last pass reports what is left as skipped */
-        return rc->failed ? -1 : 0;
+        return steps_end(rc, conns[0]);
     }
 
     if (nconns > pending) nconns = pending;
@@ -188,10 +246,5 @@ int steps_run(run_ctx *rc, ferry_conn **conns, int nconns, const step_kind *kind
     free(th);
     free(w);
     pthread_mutex_destroy(&sp.mu);
-    if (ferry_stop_requested && !rc->failed) {
-        ferry_err e = {0};
-        ferry_err_set(&e, FERRY_E_INTERRUPTED, "interrupted");
-        run_fail(rc, &e);
-    }
-    return rc->failed ? -1 : 0;
+    return steps_end(rc, conns[0]);
 }
