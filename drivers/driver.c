@@ -4,6 +4,8 @@
 
 #include "driver.h"
 
+int ferry_source_lock_timeout_s = 60;
+
 /* driver_for — the compiled-in driver for engine, or NULL when ferry has
  * none (yet). The result is static: never freed. */
 const ferry_driver *driver_for(ferry_engine engine)

@@ -132,6 +132,13 @@ typedef struct ferry_driver {
     const struct ferry_dialect *dialect;
 } ferry_driver;
 
+/* ferry_source_lock_timeout_s — how long a source session waits for a lock
+ * (a table another session holds exclusively: ALTER, DROP, LOCK TABLES)
+ * before its statement fails with a message naming the table; 0 = wait
+ * for ever. Set once by the CLI (--lock-timeout) before any connection;
+ * applied by each driver when a source session is set up (reconnects too). */
+extern int ferry_source_lock_timeout_s;
+
 extern const ferry_driver sqlite_driver;
 extern const ferry_driver postgresql_driver;
 extern const ferry_driver mysql_driver;

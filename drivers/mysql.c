@@ -188,7 +188,16 @@ static int my_fail_with(const my_conn *c, ferry_err *e, int dflt, const char *wh
             strbuf_addf(&m, "%s: ", what);
         my_add_server_text(c, &m, msg && *msg ? msg : "statement failed without a message", 400);
         strbuf_addf(&m, " (MySQL error %u)", errnum);
-        if (errnum == 1142 || errnum == 1044 || errnum == 1227)
+        if (errnum == 1205 && c->base.side == SIDE_SOURCE)
+            strbuf_addf(&m, ": another session holds a lock on the table (LOCK TABLES, ALTER; "
+                        "SHOW PROCESSLIST shows it) and ferry waited --lock-timeout %d s: let "
+                        "it finish or raise --lock-timeout, then rerun the same command to "
+                        "resume", ferry_source_lock_timeout_s);
+        else if ((errnum == 1146 || errnum == 1412) && c->base.side == SIDE_SOURCE)
+            strbuf_adds(&m, ": the table was dropped, renamed or altered in the source after "
+                            "the copy began: restore it, or leave it out (--exclude NAME "
+                            "--restart), then rerun");
+        else if (errnum == 1142 || errnum == 1044 || errnum == 1227)
             strbuf_adds(&m, ": grant the user the privilege, or use a user that has it");
         else if (errnum == 1114 || errnum == 1021 || errnum == 3 || errnum == 28)
             strbuf_adds(&m, ": free space on the server and rerun the same command to resume");
@@ -516,6 +525,14 @@ static int my_session(my_conn *c, ferry_err *e)
         mysql_query(c->my, "SET SESSION max_execution_time = 0");
         if (c->version >= 80000)
             mysql_query(c->my, "SET SESSION information_schema_stats_expiry = 0");
+    }
+    if (c->base.side == SIDE_SOURCE && ferry_source_lock_timeout_s > 0) {
+        /* metadata locks (LOCK TABLES, ALTER) and row locks: wait so long */
+        char q[160];
+        snprintf(q, sizeof q, "SET SESSION lock_wait_timeout = %d, innodb_lock_wait_timeout = %d",
+                 ferry_source_lock_timeout_s, ferry_source_lock_timeout_s);
+        if (mysql_query(c->my, q))
+            return my_fail(c, e, FERRY_E_CONNECT, NULL, q);
     }
     if (c->base.side != SIDE_TARGET)
         return 0;

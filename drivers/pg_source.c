@@ -192,6 +192,31 @@ static int ps_fail(const pg_src *s, const PGresult *res, const char *what, ferry
                         "copy the subset of rows a policy shows)");
     else if (state && strcmp(state, "42501") == 0)
         strbuf_adds(&m, ": grant the user SELECT on it, or read as a user who may");
+    else if (state && strcmp(state, "55P03") == 0) {
+        /* Name the locked tables (a catalog function may have been the one
+         * waiting): the run fails here, so its aborted read transaction is
+         * ended to ask the server which tables are locked exclusively. */
+        PGresult *lr;
+        PQclear(PQexec(s->pg, "ROLLBACK"));
+        lr = PQexec(s->pg, "SELECT string_agg(DISTINCT l.relation::pg_catalog.regclass::text, "
+                           "', ') FROM pg_catalog.pg_locks l WHERE l.locktype = 'relation' "
+                           "AND l.mode = 'AccessExclusiveLock' AND l.granted AND l.database = "
+                           "(SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+                           "current_database())");
+        const char *locked = lr && PQresultStatus(lr) == PGRES_TUPLES_OK && PQntuples(lr) == 1 &&
+                             !PQgetisnull(lr, 0, 0) ? PQgetvalue(lr, 0, 0) : NULL;
+        strbuf_adds(&m, ": another session holds a lock on ");
+        if (locked) strbuf_addf(&m, "%.200s", locked);
+        else strbuf_adds(&m, "the table");
+        strbuf_addf(&m, " (ALTER, DROP, TRUNCATE, VACUUM FULL, LOCK TABLE; pg_stat_activity "
+                    "shows the session) and ferry waited --lock-timeout %d s: let it finish or "
+                    "raise --lock-timeout, then rerun the same command to resume",
+                    ferry_source_lock_timeout_s);
+        PQclear(lr);
+    }
+    else if (state && strcmp(state, "42P01") == 0)
+        strbuf_adds(&m, ": the table was dropped or renamed in the source after the copy "
+                        "began: restore it, or leave it out (--exclude NAME --restart)");
     else if (state && strcmp(state, "25P02") == 0)
         strbuf_adds(&m, ": an earlier statement of this read transaction failed");
     else if (state && strcmp(state, "40001") == 0)

@@ -538,6 +538,10 @@ static int pg_connect(ferry_conn *fc, const ferry_url *u, ferry_err *e)
                         "SET statement_timeout = 0");
     if (PQserverVersion(c->pg) >= 90600)
         strbuf_adds(&setup, "; SET idle_in_transaction_session_timeout = 0");
+    /* A source waits for a table lock only so long (and meanwhile its
+     * queued lock would hold up the app's own queries on that table). */
+    strbuf_addf(&setup, "; SET lock_timeout = %d",
+                fc->side == SIDE_SOURCE ? ferry_source_lock_timeout_s * 1000 : 0);
     res = PQexec(c->pg, setup.buf);
     if (pg_result_check(c, res, setup.buf, e)) {
         ferry_err_prefix(e, "cannot set up the session on %s: ", c->display);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -205,7 +206,10 @@ static int sqlite_connect(ferry_conn *base, const ferry_url *u, ferry_err *e)
         goto out;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    sqlite3_busy_timeout(c->db, SQ_BUSY_TIMEOUT_MS);
+    /* a source waits for a writer's lock --lock-timeout seconds (0: for ever) */
+    sqlite3_busy_timeout(c->db, target ? SQ_BUSY_TIMEOUT_MS
+                                       : ferry_source_lock_timeout_s > 0
+                                       ? ferry_source_lock_timeout_s * 1000 : INT_MAX);
 #ifdef SQLITE_DBCONFIG_DQS_DML
     /* A misspelled "column" must fail, not silently become a string. */
     sqlite3_db_config(c->db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);

@@ -20,6 +20,7 @@
 #include "util.h"
 #include "types.h"
 #include "retry.h"
+#include "../drivers/driver.h"
 
 #ifndef FERRY_VERSION
 #define FERRY_VERSION "0.1.0"
@@ -87,6 +88,9 @@ static const char *COPY_HELP =
 "  --retries N               reconnect and redo the chunk up to N times after a lost\n"
 "                            connection, with backoff (default 5)\n"
 "  --verify                  after the copy, compare source and target (see ferry verify)\n"
+"  --lock-timeout SECONDS    how long a source read waits for a table another session has\n"
+"                            locked (ALTER, DROP, LOCK TABLE) before failing (default 60;\n"
+"                            0 = wait for ever)\n"
 "  --quiet                   print nothing but errors\n"
 "\n"
 "Values that do not fit their column's type (text in an integer column, invalid UTF-8,\n"
@@ -245,7 +249,7 @@ enum {
     OPT_TABLES = 1000, OPT_EXCLUDE, OPT_SCHEMA, OPT_JOBS, OPT_CHUNK, OPT_IF_EXISTS,
     OPT_SCHEMA_ONLY, OPT_DATA_ONLY, OPT_RESTART, OPT_MAP, OPT_WIDEN, OPT_LOWER, OPT_PROGRESS,
     OPT_REPORT, OPT_REJECTS, OPT_MAX_ERRORS, OPT_QUIET, OPT_JSON, OPT_HELP, OPT_MEMORY,
-    OPT_COPY_FORMAT, OPT_ZERO_DATES, OPT_VERIFY, OPT_RETRIES
+    OPT_COPY_FORMAT, OPT_ZERO_DATES, OPT_VERIFY, OPT_RETRIES, OPT_LOCK_TIMEOUT
 };
 
 static int run_command(const command *cmd, int argc, char **argv)
@@ -272,6 +276,7 @@ static int run_command(const command *cmd, int argc, char **argv)
         {"zero-dates", required_argument, NULL, OPT_ZERO_DATES},
         {"verify", no_argument, NULL, OPT_VERIFY},
         {"retries", required_argument, NULL, OPT_RETRIES},
+        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, OPT_HELP},
@@ -327,6 +332,10 @@ static int run_command(const command *cmd, int argc, char **argv)
         case OPT_RETRIES:
             if (parse_count(optarg, 0, &v) || v > 100) { free_options(&o); return usage_error(cmd->name, "--retries wants a number from 0 to 100, not \"%s\"", optarg); }
             o.retries = (int)v;
+            break;
+        case OPT_LOCK_TIMEOUT:
+            if (parse_count(optarg, 0, &v) || v > 86400) { free_options(&o); return usage_error(cmd->name, "--lock-timeout wants seconds from 0 (wait for ever) to 86400, not \"%s\"", optarg); }
+            ferry_source_lock_timeout_s = (int)v;
             break;
         case OPT_SCHEMA_ONLY: o.schema_only = 1; break;
         case OPT_DATA_ONLY: o.data_only = 1; break;
