@@ -57,9 +57,20 @@ typedef struct ferry_dialect {
     char *(*empty_table_sql)(const char *qtable);
 
     /* ferry's state tables (see engine/checkpoint.c): the DDL creating them
-     * if missing, and the qualified names of the four tables. */
+     * if missing, and the qualified names of the tables (plus owners, below). */
     const char *state_ddl;
     const char *state_jobs, *state_chunks, *state_steps, *state_rejects;
+    /* state_owners — the table recording which ferry process (pid, host,
+     * lock session) holds each job's lock (engine/joblock.h). */
+    const char *state_owners;
+    /* state_jobs_added — columns the jobs table gained after its first
+     * layout, "name TYPE" each, NULL-terminated: state_init adds those an
+     * older target lacks (ALTER TABLE ... ADD COLUMN). */
+    const char *const *state_jobs_added;
+    /* state_columns_sql — query with $1 the unqualified name of a state
+     * table ("jobs" on PostgreSQL, "_ferry_jobs" elsewhere) returning its
+     * column names, one a row (none when the table does not exist). */
+    const char *state_columns_sql;
     /* "ON CONFLICT DO NOTHING"-style suffix or "INSERT IGNORE"-style prefix
      * for idempotent inserts of step rows. */
     const char *insert_ignore_prefix, *insert_ignore_suffix;

@@ -54,6 +54,10 @@ static char *my_drop_table(const char *qtable) { return xasprintf("DROP TABLE %s
 /* DELETE, not TRUNCATE: TRUNCATE commits implicitly. */
 static char *my_empty_table(const char *qtable) { return xasprintf("DELETE FROM %s", qtable); }
 
+/* Columns of the jobs table added after its first layout (state_init adds
+ * them to older targets): the plan description and the resume command. */
+static const char *const my_jobs_added[] = {"plan_desc LONGTEXT", "command TEXT", NULL};
+
 const ferry_dialect mysql_dialect = {
     .name = "mysql",
     .max_ident_chars = 64,
@@ -79,7 +83,8 @@ const ferry_dialect mysql_dialect = {
         "  job_id VARCHAR(64) PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL,\n"
         "  fingerprint VARCHAR(64) NOT NULL, options TEXT, status VARCHAR(32) NOT NULL DEFAULT 'running',\n"
         "  started_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n"
-        "  updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), finished_at DATETIME(6)\n"
+        "  updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), finished_at DATETIME(6),\n"
+        "  plan_desc LONGTEXT, command TEXT\n"
         ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
         "CREATE TABLE IF NOT EXISTS _ferry_chunks (\n"
         "  job_id VARCHAR(64) NOT NULL, chunk_id INT NOT NULL, table_name VARCHAR(255) NOT NULL,\n"
@@ -93,11 +98,20 @@ const ferry_dialect mysql_dialect = {
         "CREATE TABLE IF NOT EXISTS _ferry_rejects (\n"
         "  job_id VARCHAR(64) NOT NULL, chunk_id INT NOT NULL, table_name VARCHAR(255) NOT NULL,\n"
         "  row_key BIGINT, column_name VARCHAR(255), reason TEXT NOT NULL, row_json LONGTEXT\n"
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
+        "CREATE TABLE IF NOT EXISTS _ferry_owners (\n"
+        "  job_id VARCHAR(64) PRIMARY KEY, pid BIGINT, host VARCHAR(255), lock_session VARCHAR(64),\n"
+        "  started_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)\n"
         ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n",
     .state_jobs = "_ferry_jobs",
     .state_chunks = "_ferry_chunks",
     .state_steps = "_ferry_steps",
     .state_rejects = "_ferry_rejects",
+    .state_owners = "_ferry_owners",
+    .state_jobs_added = my_jobs_added,
+    .state_columns_sql =
+        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+        "AND TABLE_NAME = $1",
     .insert_ignore_prefix = "INSERT IGNORE",
     .insert_ignore_suffix = "",
     .table_exists_sql =

@@ -41,6 +41,10 @@ static char *pg_sequence_sql(const char *qtable, const char *schema, const char 
 static char *pg_drop_table(const char *qtable) { return xasprintf("DROP TABLE %s CASCADE", qtable); }
 static char *pg_empty_table(const char *qtable) { return xasprintf("TRUNCATE TABLE %s", qtable); }
 
+/* Columns of the jobs table added after its first layout (state_init adds
+ * them to older targets): the plan description and the resume command. */
+static const char *const pg_jobs_added[] = {"plan_desc text", "command text", NULL};
+
 const ferry_dialect postgresql_dialect = {
     .name = "postgresql",
     .max_ident_bytes = 63,
@@ -65,7 +69,7 @@ const ferry_dialect postgresql_dialect = {
         "  job_id text PRIMARY KEY, source text NOT NULL, target text NOT NULL,\n"
         "  fingerprint text NOT NULL, options text, status text NOT NULL DEFAULT 'running',\n"
         "  started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),\n"
-        "  finished_at timestamptz);\n"
+        "  finished_at timestamptz, plan_desc text, command text);\n"
         "CREATE TABLE IF NOT EXISTS _ferry.chunks (\n"
         "  job_id text NOT NULL, chunk_id int NOT NULL, table_name text NOT NULL,\n"
         "  lo bigint, hi bigint, done boolean NOT NULL DEFAULT false, row_count bigint, rejected bigint,\n"
@@ -75,11 +79,20 @@ const ferry_dialect postgresql_dialect = {
         "  PRIMARY KEY (job_id, step));\n"
         "CREATE TABLE IF NOT EXISTS _ferry.rejects (\n"
         "  job_id text NOT NULL, chunk_id int NOT NULL, table_name text NOT NULL, row_key bigint,\n"
-        "  column_name text, reason text NOT NULL, row_json text);\n",
+        "  column_name text, reason text NOT NULL, row_json text);\n"
+        "CREATE TABLE IF NOT EXISTS _ferry.owners (\n"
+        "  job_id text PRIMARY KEY, pid bigint, host text, lock_session text,\n"
+        "  started_at timestamptz NOT NULL DEFAULT now());\n",
     .state_jobs = "_ferry.jobs",
     .state_chunks = "_ferry.chunks",
     .state_steps = "_ferry.steps",
     .state_rejects = "_ferry.rejects",
+    .state_owners = "_ferry.owners",
+    .state_jobs_added = pg_jobs_added,
+    .state_columns_sql =
+        "SELECT a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '_ferry' "
+        "AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped",
     .insert_ignore_prefix = "INSERT",
     .insert_ignore_suffix = " ON CONFLICT DO NOTHING",
     .table_exists_sql =

@@ -38,6 +38,10 @@ static char *sq_sequence_sql(const char *qtable, const char *schema, const char 
 static char *sq_drop_table(const char *qtable) { return xasprintf("DROP TABLE %s", qtable); }
 static char *sq_empty_table(const char *qtable) { return xasprintf("DELETE FROM %s", qtable); }
 
+/* Columns of the jobs table added after its first layout (state_init adds
+ * them to older targets): the plan description and the resume command. */
+static const char *const sq_jobs_added[] = {"plan_desc TEXT", "command TEXT", NULL};
+
 const ferry_dialect sqlite_dialect = {
     .name = "sqlite",
     .transactional_ddl = 1,
@@ -62,7 +66,8 @@ const ferry_dialect sqlite_dialect = {
         "  job_id TEXT PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL,\n"
         "  fingerprint TEXT NOT NULL, options TEXT, status TEXT NOT NULL DEFAULT 'running',\n"
         "  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),\n"
-        "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')), finished_at TEXT);\n"
+        "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')), finished_at TEXT,\n"
+        "  plan_desc TEXT, command TEXT);\n"
         "CREATE TABLE IF NOT EXISTS _ferry_chunks (\n"
         "  job_id TEXT NOT NULL, chunk_id INTEGER NOT NULL, table_name TEXT NOT NULL,\n"
         "  lo INTEGER, hi INTEGER, done INTEGER NOT NULL DEFAULT 0, row_count INTEGER, rejected INTEGER,\n"
@@ -73,11 +78,17 @@ const ferry_dialect sqlite_dialect = {
         "  PRIMARY KEY (job_id, step));\n"
         "CREATE TABLE IF NOT EXISTS _ferry_rejects (\n"
         "  job_id TEXT NOT NULL, chunk_id INTEGER NOT NULL, table_name TEXT NOT NULL, row_key INTEGER,\n"
-        "  column_name TEXT, reason TEXT NOT NULL, row_json TEXT);\n",
+        "  column_name TEXT, reason TEXT NOT NULL, row_json TEXT);\n"
+        "CREATE TABLE IF NOT EXISTS _ferry_owners (\n"
+        "  job_id TEXT PRIMARY KEY, pid INTEGER, host TEXT, lock_session TEXT,\n"
+        "  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')));\n",
     .state_jobs = "_ferry_jobs",
     .state_chunks = "_ferry_chunks",
     .state_steps = "_ferry_steps",
     .state_rejects = "_ferry_rejects",
+    .state_owners = "_ferry_owners",
+    .state_jobs_added = sq_jobs_added,
+    .state_columns_sql = "SELECT name FROM pragma_table_info($1)",
     .insert_ignore_prefix = "INSERT OR IGNORE",
     .insert_ignore_suffix = "",
     .table_exists_sql =

@@ -19,6 +19,8 @@
 #include "session.h"
 #include "run.h"
 #include "checkpoint.h"
+#include "jobdesc.h"
+#include "joblock.h"
 #include "sqlexpr.h"
 #include "../drivers/dialect.h"
 
@@ -322,6 +324,156 @@ out:
     return status;
 }
 
+/* resume_command — how to run this job again, as JSON {"cwd": DIR (only
+ * when a relative path makes it matter), "args": ["copy", SOURCE, TARGET,
+ * options...]}: exactly the arguments job_identity hashes, in the forms it
+ * hashes them (the source's real path, the target's display form; a
+ * password in either shows as "***", to be typed again). `ferry status`
+ * prints it (docs/status.md). */
+static char *resume_command(const session *s, const ferry_options *o)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON *args = cJSON_AddArrayToObject(j, "args");
+    int needs_cwd = 0;
+    char real[PATH_MAX];
+    cJSON_AddItemToArray(args, cJSON_CreateString("copy"));
+    if (s->su.path && realpath(s->su.path, real)) {
+        char *src = xasprintf("sqlite:///%s", real);
+        cJSON_AddItemToArray(args, cJSON_CreateString(src));
+        free(src);
+    } else {
+        if (s->su.path && s->su.path[0] != '/') needs_cwd = 1;
+        cJSON_AddItemToArray(args, cJSON_CreateString(s->su.display));
+    }
+    cJSON_AddItemToArray(args, cJSON_CreateString(s->tu.display));
+    if (s->tu.engine == ENGINE_SQLITE && s->tu.path && s->tu.path[0] != '/') needs_cwd = 1;
+    strbuf sb = STRBUF_INIT;
+    if (o->ntables) {
+        for (int i = 0; i < o->ntables; i++) strbuf_addf(&sb, "%s%s", i ? "," : "", o->tables[i]);
+        cJSON_AddItemToArray(args, cJSON_CreateString("--tables"));
+        cJSON_AddItemToArray(args, cJSON_CreateString(strbuf_cstr(&sb)));
+    }
+    if (o->nexclude) {
+        strbuf_reset(&sb);
+        for (int i = 0; i < o->nexclude; i++) strbuf_addf(&sb, "%s%s", i ? "," : "", o->exclude[i]);
+        cJSON_AddItemToArray(args, cJSON_CreateString("--exclude"));
+        cJSON_AddItemToArray(args, cJSON_CreateString(strbuf_cstr(&sb)));
+    }
+    strbuf_free(&sb);
+    if (o->target_schema && strcmp(o->target_schema, "public") != 0) {
+        cJSON_AddItemToArray(args, cJSON_CreateString("--target-schema"));
+        cJSON_AddItemToArray(args, cJSON_CreateString(o->target_schema));
+    }
+    if (o->schema_only) cJSON_AddItemToArray(args, cJSON_CreateString("--schema-only"));
+    if (o->data_only) cJSON_AddItemToArray(args, cJSON_CreateString("--data-only"));
+    if (o->lower_case) cJSON_AddItemToArray(args, cJSON_CreateString("--lower-case"));
+    if (o->widen) cJSON_AddItemToArray(args, cJSON_CreateString("--widen"));
+    if (o->if_exists != IF_EXISTS_FAIL) {
+        cJSON_AddItemToArray(args, cJSON_CreateString("--if-exists"));
+        cJSON_AddItemToArray(args, cJSON_CreateString(if_exists_name(o->if_exists)));
+    }
+    if (o->zero_dates_null) {
+        cJSON_AddItemToArray(args, cJSON_CreateString("--zero-dates"));
+        cJSON_AddItemToArray(args, cJSON_CreateString("null"));
+    }
+    if (o->map_file) {
+        cJSON_AddItemToArray(args, cJSON_CreateString("--map"));
+        if (realpath(o->map_file, real)) {
+            cJSON_AddItemToArray(args, cJSON_CreateString(real));
+        } else {
+            if (o->map_file[0] != '/') needs_cwd = 1;
+            cJSON_AddItemToArray(args, cJSON_CreateString(o->map_file));
+        }
+    }
+    if (needs_cwd && getcwd(real, sizeof real)) cJSON_AddStringToObject(j, "cwd", real);
+    char *text = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    return text;
+}
+
+/* take_job_lock — one ferry process per job (joblock.h). When another
+ * process holds it: *busy = 1 and e says who, from the owner it recorded
+ * when that record belongs to the lock's actual holder (read on a
+ * connection of its own, closed at once). */
+static int take_job_lock(const session *s, const char *job_id, job_lock *lock, int *busy,
+                         ferry_err *e)
+{
+    char holder[64];
+    int r = joblock_acquire(lock, &s->tu, job_id, holder, sizeof holder, e);
+    if (r <= 0) return r;
+    *busy = 1;
+    char who[400] = "";
+    state_owner ow = {0};
+    ferry_err ignored = {0};
+    ferry_conn *c = driver_connect(&s->tu, SIDE_TARGET, &ignored);
+    if (c && state_load_owner(c, job_id, &ow, &ignored) == 0 && ow.found &&
+        (!holder[0] || strcmp(ow.lock_session, holder) == 0))
+        snprintf(who, sizeof who, " (pid %lld on host %s, since %.19s UTC)", ow.pid, ow.host, ow.since);
+    else if (s->tu.engine == ENGINE_SQLITE && holder[0])
+        snprintf(who, sizeof who, " (pid %s on this machine)", holder);
+    drv_close(c);
+    ferry_err_set(e, FERRY_E_JOB, "job %s is being run by another ferry process%s; wait for it "
+                  "to finish or stop it, then rerun (see ferry status %s)", job_id, who,
+                  s->tu.display);
+    return -1;
+}
+
+/* lock_job_early — compute the job id and take its lock from the command
+ * line alone, before the source is read and planned, so that a second
+ * process on a running job exits at once. Returns 0 (lock held, or the
+ * arguments did not parse: session_open then reports that, and the lock is
+ * taken after it), -1 with e set (busy, or the lock failed). */
+static int lock_job_early(const ferry_options *o, char **identity, char *job_id, size_t n,
+                          job_lock *lock, int *busy, ferry_err *e)
+{
+    session pre = {0};
+    ferry_err ignored = {0};
+    int r = 0;
+    if (ferry_url_parse(o->source_text, &pre.su, &ignored) ||
+        ferry_url_parse(o->target_text, &pre.tu, &ignored) ||
+        pre.su.engine == ENGINE_DUMP || pre.tu.engine == ENGINE_DUMP ||
+        (o->map_file && !(pre.map_text = read_file(o->map_file, &ignored))))
+        goto out;
+    *identity = job_identity(&pre, o);
+    snprintf(job_id, n, "%016llx", (unsigned long long)fnv1a64(*identity, strlen(*identity), 0));
+    r = take_job_lock(&pre, job_id, lock, busy, e);
+out:
+    ferry_url_free(&pre.su);
+    ferry_url_free(&pre.tu);
+    free(pre.map_text);
+    return r;
+}
+
+/* other_job_hint — a new job is refused because its tables exist: when an
+ * unfinished job from the same source into the same target was started
+ * with other options, say which, so the user can resume that one instead. */
+static void other_job_hint(ferry_conn *dst, const session *s, const char *job_id,
+                           const char *plan_desc, ferry_err *e)
+{
+    state_job *jobs = NULL;
+    int n = 0;
+    ferry_err ignored = {0};
+    if (state_list_jobs(dst, &jobs, &n, &ignored)) return;
+    for (int i = 0; i < n; i++) {
+        const state_job *j = &jobs[i];
+        if (strcmp(j->job_id, job_id) == 0 || !j->status || strcmp(j->status, "running") != 0 ||
+            !j->source || strcmp(j->source, s->su.display) != 0 || !j->target ||
+            strcmp(j->target, s->tu.display) != 0)
+            continue;
+        char *what = jobdesc_options_diff(j->plan_desc, plan_desc, 300);
+        strbuf msg = STRBUF_INIT;
+        strbuf_addf(&msg, "%s; an unfinished job %s copied this source here with other "
+                    "options%s%s; to resume it, rerun with its options (ferry status %s shows "
+                    "the command)", e->msg, j->job_id, what && *what ? ": " : "",
+                    what && *what ? what : "", s->tu.display);
+        snprintf(e->msg, sizeof e->msg, "%s", strbuf_cstr(&msg));
+        strbuf_free(&msg);
+        free(what);
+        break;
+    }
+    state_jobs_free(jobs, n);
+}
+
 int copy_command(const ferry_options *o)
 {
     session s = {0};
@@ -332,8 +484,11 @@ int copy_command(const ferry_options *o)
     int nconns = 0, exit_code = EXIT_OK, job_created = 0;
     int *preexisting = NULL;
     char job_id[24] = "";
-    char *identity = NULL, *opts_json = NULL;
+    char *identity = NULL, *opts_json = NULL, *plan_desc = NULL, *command = NULL;
     const char *status = "failed";
+    job_lock lock = {.fd = -1};
+    int busy = 0;
+    job_info job = {0};
 
     pthread_mutex_init(&rc.notes_mu, NULL);
     rc.opts = o;
@@ -341,6 +496,9 @@ int copy_command(const ferry_options *o)
     if (!(s.pr = progress_open(o->progress_path, o->quiet, &e))) { print_error(NULL, &e); return EXIT_USAGE; }
     rc.pr = s.pr;
     rc.plan = &s.plan;
+    /* One process per job: the lock comes before anything is read or
+     * written, --restart included (docs/resume.md). */
+    if (lock_job_early(o, &identity, job_id, sizeof job_id, &lock, &busy, &e)) goto fail;
     if (session_open(&s, o, &e)) goto fail;
     rc.src = s.src;
     rc.target_url = &s.tu;
@@ -349,15 +507,24 @@ int copy_command(const ferry_options *o)
         rc.stats[i].notes = xcalloc((size_t)s.plan.tables[i].ncols * NOTE__COUNT + 1, sizeof(int64_t));
     preexisting = xcalloc((size_t)s.plan.ntables + 1, sizeof(int));
 
-    if (!(dst = driver_connect(&s.tu, SIDE_TARGET, &e))) goto fail;
-    if (state_init(dst, &e)) goto fail;
-    identity = job_identity(&s, o);
-    snprintf(job_id, sizeof job_id, "%016llx", (unsigned long long)fnv1a64(identity, strlen(identity), 0));
+    if (!lock.held) {
+        free(identity);
+        identity = job_identity(&s, o);
+        snprintf(job_id, sizeof job_id, "%016llx", (unsigned long long)fnv1a64(identity, strlen(identity), 0));
+        if (take_job_lock(&s, job_id, &lock, &busy, &e)) goto fail;
+    }
     rc.job_id = job_id;
     char fingerprint[24];
     snprintf(fingerprint, sizeof fingerprint, "%016llx", (unsigned long long)s.plan.fingerprint);
+    plan_desc = jobdesc_build(&s.plan, o, s.map_text);
 
-    job_info job;
+    if (!(dst = driver_connect(&s.tu, SIDE_TARGET, &e))) goto fail;
+    if (state_init(dst, &e)) goto fail;
+    {
+        char host[256] = "";
+        if (gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "?");
+        if (state_set_owner(dst, job_id, (long long)getpid(), host, lock.session, &e)) goto fail;
+    }
     if (state_load_job(dst, job_id, &job, &e)) goto fail;
     if (job.found && o->restart) {
         char **created = NULL;
@@ -380,6 +547,7 @@ int copy_command(const ferry_options *o)
         if (exit_code) { exit_code = EXIT_OK; goto fail; }
         progress_say(s.pr, "--restart: forgot job %s and dropped the %d table(s) it had created",
                      job_id, ncreated);
+        job_info_free(&job);
         job.found = 0;
     }
     if (job.found && job.finished) {
@@ -399,10 +567,20 @@ int copy_command(const ferry_options *o)
 
     if (job.found) {
         if (strcmp(job.fingerprint, fingerprint) != 0) {
-            ferry_err_set(&e, FERRY_E_JOB, "an unfinished job for this source and target exists, "
-                          "but the source schema or the options changed since it started, so its "
-                          "plan no longer applies: rerun with --restart to start over (this drops "
-                          "the tables that job created)");
+            /* Say what changed when the job stored its description (jobs
+             * made by an older ferry did not). */
+            char *what = jobdesc_diff(job.plan_desc, plan_desc, 560);
+            if (what && *what)
+                ferry_err_set(&e, FERRY_E_JOB, "an unfinished job for this source and target "
+                              "exists, but what it copies changed since it started: %s. Its plan "
+                              "no longer applies: rerun with --restart to start over (this drops "
+                              "the tables that job created)", what);
+            else
+                ferry_err_set(&e, FERRY_E_JOB, "an unfinished job for this source and target "
+                              "exists, but the source schema or the options changed since it "
+                              "started, so its plan no longer applies: rerun with --restart to "
+                              "start over (this drops the tables that job created)");
+            free(what);
             goto fail;
         }
         if (state_load_chunks(dst, job_id, &s.plan, &e) || state_load_steps(dst, job_id, &s.plan, &e))
@@ -418,11 +596,15 @@ int copy_command(const ferry_options *o)
                      s.plan.nchunks);
         for (int i = 0; i < s.plan.ntables; i++) s.plan.tables[i].rows_estimate = s.plan.tables[i].src->est_rows;
     } else {
-        if (!o->data_only && o->if_exists == IF_EXISTS_FAIL && check_existing(&rc, dst, &e)) goto fail;
+        if (!o->data_only && o->if_exists == IF_EXISTS_FAIL && check_existing(&rc, dst, &e)) {
+            other_job_hint(dst, &s, job_id, plan_desc, &e);
+            goto fail;
+        }
         if (!o->schema_only && plan_chunks(&s.plan, s.src, &e)) goto fail;
         opts_json = options_json(o);
+        command = resume_command(&s, o);
         if (state_create_job(dst, job_id, s.su.display, s.tu.display, fingerprint, opts_json,
-                             &s.plan, &e))
+                             plan_desc, command, &s.plan, &e))
             goto fail;
     }
     job_created = 1;
@@ -520,8 +702,8 @@ fail:
         e.code != FERRY_E_INTERRUPTED && e.code != FERRY_E_INTERNAL)
         e.side = SIDE_TARGET;
     if (!rc.failed) { rc.err = e; rc.failed = 1; }
-    exit_code = ferry_exit_code(&e);
-    status = e.code == FERRY_E_INTERRUPTED ? "interrupted" : "failed";
+    exit_code = busy ? EXIT_BUSY : ferry_exit_code(&e);
+    status = busy ? "busy" : e.code == FERRY_E_INTERRUPTED ? "interrupted" : "failed";
     if (e.code == FERRY_E_INTERRUPTED)
         progress_error(s.pr, "interrupted: committed chunks are kept; rerun the same command to "
                        "resume (job %s)", job_id);
@@ -537,7 +719,9 @@ fail:
         progress_event(s.pr, "job_done", d);
     }
 report:
-    if (o->report_path && s.plan.tables) {
+    /* A process turned away by the job lock leaves the report to the one
+     * running the job (both may have been given the same file). */
+    if (o->report_path && s.plan.tables && !busy) {
         cJSON *r = report_build(&rc, status, s.su.display ? s.su.display : "",
                                 s.tu.display ? s.tu.display : "");
         ferry_err re = {0};
@@ -549,12 +733,16 @@ report:
     for (int i = 1; i < rc.nsrcs; i++) drv_close(rc.srcs[i]);
     free(rc.srcs);
     drv_close(dst);
+    joblock_release(&lock);
+    job_info_free(&job);
     if (rc.stats) for (int i = 0; i < s.plan.ntables; i++) free(rc.stats[i].notes);
     free(rc.stats);
     free(rc.isolate);
     free(preexisting);
     free(identity);
     free(opts_json);
+    free(plan_desc);
+    free(command);
     progress_close(s.pr);
     session_free(&s);
     pthread_mutex_destroy(&rc.notes_mu);
