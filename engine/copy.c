@@ -17,6 +17,8 @@
 #include <cjson/cJSON.h>
 #include "copy.h"
 #include "session.h"
+#include "retry.h"
+#include "verify.h"
 #include "run.h"
 #include "checkpoint.h"
 #include "jobdesc.h"
@@ -474,6 +476,50 @@ static void other_job_hint(ferry_conn *dst, const session *s, const char *job_id
     state_jobs_free(jobs, n);
 }
 
+/* The job lock's connection dies with a target restart like the others:
+ * after every target reconnect (retry.c calls rc->relock) it is checked and
+ * taken again, so a run never goes on without its lock. */
+typedef struct relock_ctx {
+    job_lock        *lock;
+    const ferry_url *url;
+    const char      *job_id;
+    pthread_mutex_t  mu;
+} relock_ctx;
+
+static int relock_job(run_ctx *rc, ferry_err *e)
+{
+    relock_ctx *r = rc->relock_ctx;
+    int status = 0;
+    pthread_mutex_lock(&r->mu);
+    if (r->lock->held && r->lock->conn) {
+        ferry_err ignored = {0};
+        if (drv_exec(r->lock->conn, "SELECT 1", &ignored) != 0) {
+            char holder[64] = "";
+            joblock_release(r->lock);
+            int got = joblock_acquire(r->lock, r->url, r->job_id, holder, sizeof holder, e);
+            if (got == 1)
+                status = ferry_err_set(e, FERRY_E_JOB, "lost the lock on job %s when the target "
+                                       "restarted, and another ferry process took the job "
+                                       "meanwhile: this run stops; the other one carries on",
+                                       r->job_id);
+            else if (got < 0)
+                status = -1;
+        }
+    }
+    pthread_mutex_unlock(&r->mu);
+    return status;
+}
+
+/* copy_verify — `copy --verify`: compare source and target once the job is
+ * done (also when it was done by an earlier run); the result goes to stderr
+ * (stdout may carry --progress -) and into the report. Returns 0 equal, 1
+ * different, -1 error. */
+static int copy_verify(session *s, const ferry_options *o, cJSON **vj, ferry_err *e)
+{
+    progress_say(s->pr, "verifying: comparing source and target table by table");
+    return verify_run(s, o, o->quiet ? NULL : stderr, vj, e);
+}
+
 int copy_command(const ferry_options *o)
 {
     session s = {0};
@@ -489,8 +535,11 @@ int copy_command(const ferry_options *o)
     job_lock lock = {.fd = -1};
     int busy = 0;
     job_info job = {0};
+    relock_ctx relock = {.lock = &lock};
+    cJSON *verify_json = NULL;
 
     pthread_mutex_init(&rc.notes_mu, NULL);
+    pthread_mutex_init(&relock.mu, NULL);
     rc.opts = o;
     rc.started = now_monotonic();
     if (!(s.pr = progress_open(o->progress_path, o->quiet, &e))) { print_error(NULL, &e); return EXIT_USAGE; }
@@ -514,6 +563,10 @@ int copy_command(const ferry_options *o)
         if (take_job_lock(&s, job_id, &lock, &busy, &e)) goto fail;
     }
     rc.job_id = job_id;
+    relock.url = &s.tu;
+    relock.job_id = job_id;
+    rc.relock = relock_job;
+    rc.relock_ctx = &relock;
     char fingerprint[24];
     snprintf(fingerprint, sizeof fingerprint, "%016llx", (unsigned long long)s.plan.fingerprint);
     plan_desc = jobdesc_build(&s.plan, o, s.map_text);
@@ -554,6 +607,11 @@ int copy_command(const ferry_options *o)
         progress_say(s.pr, "job %s already finished (%s into %s): nothing to do; use --restart "
                      "to run it again", job_id, s.su.display, s.tu.display);
         status = "already_done";
+        if (o->verify && !o->schema_only) {
+            int v = copy_verify(&s, o, &verify_json, &e);
+            if (v < 0) goto fail;
+            if (v == 1) exit_code = EXIT_DIFFERENT;
+        }
         goto report;
     }
     cJSON *start = cJSON_CreateObject();
@@ -695,6 +753,13 @@ int copy_command(const ferry_options *o)
                          s.plan.skipped[i].message);
     }
     exit_code = nrejects ? EXIT_REJECTS : EXIT_OK;
+    if (o->verify && !o->schema_only) {
+        /* rows the copy rejected show as missing: exit 5 already says so */
+        job_created = 0;             /* the job is finished: nothing to resume */
+        int v = copy_verify(&s, o, &verify_json, &e);
+        if (v < 0) goto fail;
+        if (v == 1 && exit_code == EXIT_OK) exit_code = EXIT_DIFFERENT;
+    }
     goto report;
 
 fail:
@@ -709,9 +774,9 @@ fail:
                        "resume (job %s)", job_id);
     else
         print_error(s.pr, &e);
-    if (job_created && e.code != FERRY_E_INTERRUPTED)
-        progress_error(s.pr, "the job is resumable: rerun the same command to continue where it "
-                       "stopped (or add --restart to start over)");
+    if (job_created && e.code != FERRY_E_INTERRUPTED && !strstr(e.msg, "the job is resumable"))
+        progress_error(s.pr, "the job is resumable: rerun %s (or add --restart to start over)",
+                       ferry_command());
     {
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "status", status);
@@ -724,6 +789,7 @@ report:
     if (o->report_path && s.plan.tables && !busy) {
         cJSON *r = report_build(&rc, status, s.su.display ? s.su.display : "",
                                 s.tu.display ? s.tu.display : "");
+        if (verify_json) { cJSON_AddItemToObject(r, "verify", verify_json); verify_json = NULL; }
         ferry_err re = {0};
         if (write_report(o->report_path, r, &re)) { print_error(s.pr, &re); if (!exit_code) exit_code = EXIT_FAILURE_; }
         cJSON_Delete(r);
@@ -745,6 +811,8 @@ report:
     free(command);
     progress_close(s.pr);
     session_free(&s);
+    cJSON_Delete(verify_json);
+    pthread_mutex_destroy(&relock.mu);
     pthread_mutex_destroy(&rc.notes_mu);
     return exit_code;
 }

@@ -226,5 +226,16 @@ check "the missing target file is not created" test ! -e "$TEST_TMP/nope-target.
 run_ferry verify "$SRC"
 check_rc "one argument" 2
 
+section "ferry copy --verify"
+CV=${PGTEST_DB}_cv; pg_dropdb "$CV" >/dev/null 2>&1; pg_createdb "$CV" >/dev/null
+run_ferry copy "$SRC" "$(pg_url "$CV")" --verify --report "$TEST_TMP/cv.json"
+check_rc "copy --verify of an exact copy" 0
+check_match "verify's lines follow the copy" "equal: " "$(ferry_output)"
+check_eq "the report carries the verify result" "equal" "$(jq -r '.verify.status' "$TEST_TMP/cv.json" 2>/dev/null)"
+qdb "$CV" "UPDATE events SET note = 'changed' WHERE id = (SELECT min(id) FROM events)" >/dev/null
+run_ferry copy "$SRC" "$(pg_url "$CV")" --verify
+check_rc "the finished job rerun with --verify finds the change" 8
+check_match "and names the changed column" 'changed \("note"\)' "$(ferry_output)"
+
 note "t_verify took $(( $(date +%s) - T_START ))s"
 finish
