@@ -225,9 +225,14 @@ static int create_tables(run_ctx *rc, ferry_conn *t, int *preexisting, ferry_err
         strbuf_reset(&sql);
         const ferry_dialect *d = t->drv->dialect;
         char *stmt = NULL;
-        if (exists && s->begun) {
+        if (exists && s->begun && (rc->opts->if_exists == IF_EXISTS_FAIL ||
+                                   rc->opts->if_exists == IF_EXISTS_DROP)) {
             /* A killed run of this job created it and died before recording
-             * that (targets whose DDL is not transactional): redo it. */
+             * that (targets whose DDL is not transactional): redo it. Only
+             * then: with --if-exists append/truncate the table was the
+             * user's before the job, and a begun step proves nothing about
+             * who created it, so it is never dropped (the switch below
+             * applies the policy again instead). */
             strbuf_addf(&sql, "%s", s->undo_sql ? s->undo_sql : "");
             ferry_err ignored = {0};
             if (sql.len) drv_exec(t, strbuf_cstr(&sql), &ignored);
