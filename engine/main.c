@@ -52,7 +52,7 @@ static const char *MAIN_HELP =
 "\n"
 "Exit codes: 0 ok, 2 usage, 3 source error, 4 target error, 5 finished with rejected rows,\n"
 "            6 interrupted (rerun to resume), 7 job changed (use --restart),\n"
-"            8 verify found a difference, 1 other.\n";
+"            8 verify found a difference, 9 another ferry process runs this job, 1 other.\n";
 
 static const char *COPY_HELP =
 "Usage: ferry copy SOURCE TARGET [options]\n"
@@ -137,7 +137,9 @@ static const char *STATUS_HELP =
 "Usage: ferry status TARGET [--json]\n"
 "\n"
 "List the ferry jobs recorded in TARGET's state (_ferry): source (password masked), target,\n"
-"when started, chunks done/total, rows, rejected rows, last activity, and whether finished.\n";
+"when started, chunks done/total, rows, rejected rows, last activity, and the status:\n"
+"running (its lock is held now; by which pid on which host), unfinished (rerun to resume:\n"
+"the command is shown), done, done_with_rejects. Reads only. See docs/status.md.\n";
 
 typedef struct command {
     const char *name;
