@@ -152,6 +152,10 @@ for s in "${ENGINES[@]}"; do
         for c in ${LOSSY_REQ[$pair]:-}; do
             check "$label: $c is declared lossy" test -n "$(printf '%s\n' "$lossy" | awk -F'\t' -v c="$c" '$1 == c')"
         done
+        # ... and counted: each lossy column's values that went through its
+        # mapping (every column of the fixture holds non-NULL values).
+        uncounted=$(jqf "$R" '.tables[] | select(.name == "m") | .columns[] | select(.lossy != null and ((.lossy_values // 0) == 0)) | .name' | tr '\n' ' ')
+        check_eq "$label: the report counts the values of every lossy column" "" "$uncounted"
 
         # Rejected rows: each names its row and its column, each is expected,
         # and they are counted in the report.
