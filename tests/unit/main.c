@@ -24,6 +24,7 @@ void suite_convert(void);
 void suite_queue(void);
 void suite_sqlexpr(void);
 void suite_sqlite_target(void);
+void suite_dumpfmt(void);
 
 int main(int argc, char **argv)
 {
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
     suite_queue();
     suite_sqlexpr();
     suite_sqlite_target();
+    suite_dumpfmt();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
