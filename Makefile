@@ -3,7 +3,8 @@
 #   make test       install missing Debian packages, build, run all tests
 #   make demo       build, start a throwaway PostgreSQL, convert a sample
 #   make asan|tsan  build with sanitizers into build-asan/ build-tsan/ and run the tests
-#   make bench      run the benchmarks in bench/
+#   make bench      ferry side by side with pgloader & co (bench/README.md; options: BENCH_ARGS="--rows N --runs R --scenarios a,b")
+#   make torture    100 random-kill trials of ferry copy (TRIALS, SEED, ROWS: see tests/torture/run.sh)
 
 CC      ?= cc
 BUILD   ?= build
@@ -25,7 +26,7 @@ LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/mappings_data.o
 MAIN_OBJ    := $(BUILD)/engine/main.o
 UNIT_OBJ    := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all test unit integration demo asan tsan bench clean deps check-deps
+.PHONY: all test unit integration demo asan tsan bench torture clean deps check-deps
 
 all: $(BUILD)/ferry
 	@ln -sf $(BUILD)/ferry ferry
@@ -78,8 +79,12 @@ tsan: deps
 	build-tsan/unit_tests
 	FERRY=$(abspath build-tsan/ferry) bash tests/integration/run.sh
 
-bench: all
-	bash bench/run.sh
+bench: deps
+	$(MAKE) all
+	FERRY=$(abspath $(BUILD)/ferry) bash bench/run.sh $(BENCH_ARGS)
+
+torture: all
+	FERRY=$(abspath $(BUILD)/ferry) bash tests/torture/run.sh
 
 clean:
 	rm -rf build build-asan build-tsan ferry
