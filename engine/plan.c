@@ -157,7 +157,7 @@ static plan_step *plan_add_step(ferry_plan *p, step_kind kind, int table, const 
 {
     plan_step s = {kind, arena_strdup(&p->mem, id), table, arena_strdup(&p->mem, name),
                    arena_strdup(&p->mem, sql), arena_strdup(&p->mem, src_text), optional, 0,
-                   NULL, 0, 0};
+                   NULL, 0, 0, NULL};
     ARENA_PUSH(&p->mem, p->steps, p->nsteps, p->cap_steps, s);
     return &p->steps[p->nsteps - 1];
 }
@@ -924,6 +924,33 @@ static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_er
                                       cname, strbuf_cstr(&sb), obj, 0);
         fs->inlined = p->dst->fk_in_create;
         if (!fs->inlined) fs->undo_sql = undo_sql(p, STEP_FK, t, cname);
+        if (p->dst_sql == SQL_MYSQL && !fs->inlined) {
+            /* MATCH SIMPLE: a row with a NULL in the key is never a violation. */
+            strbuf q = STRBUF_INIT;
+            strbuf_addf(&q, "SELECT 1 FROM %s c WHERE ", t->qname);
+            for (int k = 0; k < fk->ncols; k++) {
+                const char *tc = column_target(t, fk->cols[k]);
+                strbuf_adds(&q, "c.");
+                QI(&q, tc ? tc : fk->cols[k]);
+                strbuf_adds(&q, " IS NOT NULL AND ");
+            }
+            strbuf_addf(&q, "NOT EXISTS (SELECT 1 FROM %s p WHERE ", rt->qname);
+            for (int k = 0; k < fk->ncols; k++) {
+                const char *rc_name = fk->ref_cols ? fk->ref_cols[k] : NULL;
+                if (!rc_name)
+                    for (int i = 0; i < rt->src->ncols; i++)
+                        if (rt->src->cols[i].pk_position == k + 1) rc_name = rt->src->cols[i].name;
+                const char *ptc = column_target(rt, rc_name), *ctc = column_target(t, fk->cols[k]);
+                if (k) strbuf_adds(&q, " AND ");
+                strbuf_adds(&q, "p.");
+                QI(&q, ptc ? ptc : rc_name);
+                strbuf_adds(&q, " = c.");
+                QI(&q, ctc ? ctc : fk->cols[k]);
+            }
+            strbuf_adds(&q, ") LIMIT 1");
+            fs->orphan_sql = arena_strdup(&p->mem, q.buf);
+            strbuf_free(&q);
+        }
     }
 
     for (int i = 0; i < t->ncols; i++) {

@@ -64,6 +64,9 @@ typedef struct plan_step {
                          * half-done step before it is redone (NULL if nothing) */
     int    begun;       /* a run started it and may have died before recording it */
     int    inlined;     /* part of its table's CREATE TABLE (sql is the clause) */
+    char  *orphan_sql;  /* MySQL foreign keys: a query that returns a row when existing
+                         * rows violate the key (the key is then added with
+                         * foreign_key_checks off: in place, not by a table copy) */
 } plan_step;
 
 typedef struct plan_table {

@@ -120,12 +120,47 @@ static void step_warning_event(run_ctx *rc, const plan_step *s, const char *mess
     progress_say(rc->pr, "warning: %s %s: %s", step_kind_name(s->kind), s->name, message);
 }
 
+static int found_row(void *ctx, int ncols, const char *const *vals, ferry_err *e)
+{
+    (void)ncols; (void)vals; (void)e;
+    *(int *)ctx = 1;
+    return 0;
+}
+
+/* fk_fast — a MySQL foreign key: with foreign_key_checks on, adding it
+ * copies the whole table; off, it is added in place. Existing rows are
+ * checked first with one anti-join instead: when some violate the key it is
+ * still created (enforced for new rows, like PostgreSQL's NOT VALID) and
+ * the rows are reported. Returns 0, or -1 with e set. */
+static int fk_fast(run_ctx *rc, ferry_conn *c, plan_step *s, ferry_err *e)
+{
+    int orphans = 0, r;
+    ferry_err ignored = {0};
+    if (c->drv->query(c, s->orphan_sql, 0, NULL, found_row, &orphans, e)) return -1;
+    drv_exec(c, "SET SESSION foreign_key_checks = 0", &ignored);
+    r = step_exec(rc, c, s, s->sql, e);
+    drv_exec(c, "SET SESSION foreign_key_checks = 1", &ignored);
+    if (r == 0 && orphans) {
+        const char *msg = "existing rows violate this foreign key (a child row's key has no "
+                          "parent row); it was created without checking them: enforced for new "
+                          "rows; find the rows with the key's columns LEFT JOIN the parent, fix "
+                          "them";
+        pthread_mutex_lock(&rc->notes_mu);
+        plan_warn(rc->plan, "fk", s->name, s->src_text, "%s", msg);
+        pthread_mutex_unlock(&rc->notes_mu);
+        step_warning_event(rc, s, msg);
+    }
+    return r;
+}
+
 /* run_step — one step; returns 0 done, 1 skipped (optional), -1 fatal. */
 static int run_step(step_pool *sp, ferry_conn *c, plan_step *s)
 {
     run_ctx *rc = sp->rc;
     ferry_err e = {0};
-    if (step_exec(rc, c, s, s->sql, &e) == 0) { s->done = 1; return 0; }
+    if (s->kind == STEP_FK && s->orphan_sql && c->drv->query) {
+        if (fk_fast(rc, c, s, &e) == 0) { s->done = 1; return 0; }
+    } else if (step_exec(rc, c, s, s->sql, &e) == 0) { s->done = 1; return 0; }
     if (e.code == FERRY_E_LOST || e.code == FERRY_E_INTERRUPTED) {
         /* The connection is gone for good (retries spent) or a stop was
          * asked: never "skipped", the step stays to do for the rerun. */

@@ -126,4 +126,19 @@ check_rc "copy" 0
 check_match "expressions in the target schema" "GENERATED ALWAYS AS \(a \* 3\) VIRTUAL" "$(sqlite_q "$SD" ".schema g")"
 check_eq "values computed by the target" "1|1|3|x1 2|2|6|x2" "$(sqlite_q "$SD" "SELECT id, a, v, s FROM g ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 
+section "SQLite -> MariaDB: a foreign key that existing rows violate"
+FKS=$TEST_TMP/fk.db; MYF=${PGTEST_DB}_mf
+my_dropdb "$MYF" >/dev/null 2>&1; my_createdb "$MYF"
+sqlite3 "$FKS" "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p (id));
+INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (1, 1), (2, 2), (3, 99), (4, NULL);"
+run_ferry copy "sqlite:///$FKS" "$(my_url "$MYF")" --report "$TEST_TMP/fk.json"
+check_rc "copy" 0
+check_eq "all rows, the orphan included (never dropped)" "4" "$(my_sql "$MYF" "SELECT count(*) FROM c")"
+check_match "the key exists" "FOREIGN KEY" "$(my_sql "$MYF" "SHOW CREATE TABLE c")"
+check_match "and is enforced for new rows" "foreign key constraint fails" "$(my_sql "$MYF" "INSERT INTO c VALUES (5, 77)" 2>&1)"
+if have_jq; then
+    check_match "the violation is a warning in the report" "existing rows violate this foreign key" \
+        "$(jq -r '.warnings[]?.message' "$TEST_TMP/fk.json" 2>/dev/null)"
+fi
+
 finish
