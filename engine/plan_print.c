@@ -4,6 +4,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "plan.h"
+#include "sqlexpr.h"
 #include "../drivers/dialect.h"
 
 static void print_notes(strbuf *out, const char *title, const plan_note *n, int count)
@@ -62,13 +63,23 @@ void plan_print_sql(const ferry_plan *p, strbuf *out)
             strbuf_addf(out, "%s;\n", p->steps[i].sql);
         }
     }
-    strbuf_addf(out, "\n-- data: %d chunk(s) of about %lld rows, loaded with COPY, each chunk "
-                     "committed with its checkpoint\n", p->nchunks, (long long)p->opts->chunk_rows);
+    /* how each engine's writer loads a chunk (see the drivers' write files) */
+    const char *load = p->dst_sql == SQL_POSTGRESQL ? "loaded with COPY FROM STDIN"
+                     : p->dst_sql == SQL_MYSQL ? "loaded with bulk INSERTs (MariaDB: array-bound)"
+                     : "loaded with one reused prepared INSERT";
+    strbuf_addf(out, "\n-- data: %d chunk(s) of about %lld rows, %s, each chunk "
+                     "committed with its checkpoint\n", p->nchunks, (long long)p->opts->chunk_rows,
+                load);
     print_notes(out, "warnings", p->warnings, p->nwarnings);
     print_notes(out, "not created (skipped)", p->skipped, p->nskipped);
-    strbuf_adds(out, "\n-- Names longer than 63 bytes are shortened to a 54-byte prefix plus "
-                     "\"_\" and 8 hex digits of a hash;\n-- two names that would still collide "
-                     "are refused, never merged.\n");
+    if (p->dst->max_ident_bytes > 0)
+        strbuf_addf(out, "\n-- Names longer than %d bytes are shortened to a prefix plus \"_\" and "
+                         "8 hex digits of a hash;\n-- two names that would still collide are "
+                         "refused, never merged.\n", p->dst->max_ident_bytes);
+    else if (p->dst->max_ident_chars > 0)
+        strbuf_addf(out, "\n-- Names longer than %d characters are shortened to a prefix plus "
+                         "\"_\" and 8 hex digits of a hash;\n-- two names that would still "
+                         "collide are refused, never merged.\n", p->dst->max_ident_chars);
 }
 
 static cJSON *notes_json(const plan_note *n, int count)
