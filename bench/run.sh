@@ -33,9 +33,9 @@ scenarios:
   sqlite-my   SQLite -> MariaDB: ferry vs LOAD DATA LOCAL INFILE + keys (the limit)
   pg-my       PostgreSQL -> MariaDB: ferry vs psql \\copy TO STDOUT | LOAD DATA + keys
   resume      ferry SQLite -> PostgreSQL killed (SIGKILL) at ~50% of the chunks: the rerun vs a full run
-  dump-my     MariaDB -> dump: mydumper -t 2 plain and compressed (ferry dump: not available yet)
-  dump-pg     PostgreSQL -> dump: pg_dump -Fd -j 2 (ferry dump: not available yet)
-  restore-pg  dump -> PostgreSQL: pg_restore -j 2 (ferry: not available yet)
+  dump-my     MariaDB -> dump: ferry dump vs mydumper -t 2 plain and compressed
+  dump-pg     PostgreSQL -> dump: ferry dump vs pg_dump -Fd -j 2
+  restore-pg  dump -> PostgreSQL: ferry restore vs pg_restore -j 2
   size        (opt-in) ferry and psql \\copy at N and 10 x N rows: growth of time and memory
 EOF
 }

@@ -14,6 +14,7 @@ const ferry_driver *driver_for(ferry_engine engine)
     case ENGINE_SQLITE:     return &sqlite_driver;
     case ENGINE_POSTGRESQL: return &postgresql_driver;
     case ENGINE_MYSQL:      return &mysql_driver;
+    case ENGINE_DUMP:       return &dump_driver;
     default:                return NULL;
     }
 }

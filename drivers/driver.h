@@ -22,6 +22,7 @@
 #include "../engine/types.h"
 
 struct ferry_driver;
+struct cJSON;
 
 typedef struct ferry_conn {
     const struct ferry_driver *drv;
@@ -36,6 +37,10 @@ typedef struct read_spec {
     const char  *key_column;       /* chunking column name, NULL = rowid (SQLite) */
     int          has_lo, has_hi;   /* the range is [lo, hi): open ends when 0 */
     int64_t      lo, hi;
+    /* filter — a condition in the source's SQL the rows must also meet
+     * (incremental dumps: "updated_at" > '...'), AND-ed to the range;
+     * NULL for all rows. Built by the engine, never user text as such. */
+    const char  *filter;
 } read_spec;
 
 /* row_callback — called once per source row; vals has spec->ncols entries,
@@ -94,6 +99,11 @@ typedef struct ferry_driver {
      * no particular order: a chunk is a key range, order is not needed). */
     int  (*read_chunk)(ferry_conn *c, const read_spec *spec, row_callback cb,
                        void *ctx, ferry_err *e);
+    /* stored_splits — a source that already keeps its rows in chunks (a
+     * dump) gives their boundaries, as key_split_points does, so that the
+     * plan's chunks are exactly the stored ones. NULL for live engines. */
+    int  (*stored_splits)(ferry_conn *c, const cat_table *t, int64_t **points, int *npoints,
+                          ferry_err *e);
 
     /* --- target side --- */
     int  (*exec)(ferry_conn *c, const char *sql, ferry_err *e);
@@ -118,6 +128,14 @@ typedef struct ferry_driver {
     /* copy_end — finish the bulk load; *rows gets the rows the server took.
      * On failure the transaction is aborted and must be rolled back. */
     int  (*copy_end)(ferry_conn *c, int64_t *rows, ferry_err *e);
+    /* chunk_begin — called before copy_begin with the plan's table index
+     * and chunk id, for targets that keep each chunk apart (a dump writes
+     * one file per chunk). NULL: the target does not care. */
+    int  (*chunk_begin)(ferry_conn *c, int table, int chunk_id, ferry_err *e);
+    /* state — targets whose checkpoints are not SQL (a dump keeps them in
+     * its manifest) give their own state functions; engine/checkpoint.c
+     * calls them instead of writing SQL. NULL for SQL targets. */
+    const struct state_ops *state;
     /* quote_ident — append name quoted for this dialect. */
     void (*quote_ident)(strbuf *out, const char *name);
 
@@ -130,6 +148,16 @@ typedef struct ferry_driver {
     /* dialect — how the engine writes SQL for this engine as a target
      * (drivers/dialect.h). */
     const struct ferry_dialect *dialect;
+
+    /* conn_info — what this connection actually is, for `ferry ping`: set
+     * in the JSON object out the keys that apply — "database", "user",
+     * "host", "address" (the IP reached, when not the host), "port"
+     * (number), "socket" (path), "file", "file_bytes", "wal_bytes",
+     * "read_only" (SQLite), "tls" {"in_use": bool, "protocol", "cipher",
+     * "bits", "library"}, "session_id" (server process/connection id) —
+     * as the client library resolved them (environment and option files
+     * included). Never a password. NULL: not supported. */
+    int  (*conn_info)(ferry_conn *c, struct cJSON *out, ferry_err *e);
 } ferry_driver;
 
 /* ferry_source_lock_timeout_s — how long a source session waits for a lock
@@ -142,6 +170,7 @@ extern int ferry_source_lock_timeout_s;
 extern const ferry_driver sqlite_driver;
 extern const ferry_driver postgresql_driver;
 extern const ferry_driver mysql_driver;
+extern const ferry_driver dump_driver;
 
 /* driver_for — the driver for an engine, or NULL. */
 const ferry_driver *driver_for(ferry_engine engine);

@@ -14,8 +14,12 @@
  *   TLS: ssl-mode DISABLED, PREFERRED (the default over TCP), REQUIRED,
  *   VERIFY_CA, VERIFY_IDENTITY (Connector/C verifies the chain and the
  *   host name together, so VERIFY_CA is as strict as VERIFY_IDENTITY).
- *   Without a password in the URL, Connector/C takes MYSQL_PWD or the
- *   option files' one.
+ * - What the URL leaves out comes first from the client environment —
+ *   MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_UNIX_PORT, MYSQL_PWD — and only then
+ *   from the option files (my_env_defaults). The mysql client lets its
+ *   option files win instead, but Debian's /etc/mysql/my.cnf names a
+ *   socket for every client, which would silently hide MYSQL_UNIX_PORT: a
+ *   variable set for this run is the more deliberate choice.
  * - Every session is pinned to what the canonical forms (convert.h)
  *   assume: utf8mb4 both ways (the server converts latin1 & co. columns),
  *   time_zone '+00:00' (TIMESTAMP values are UTC instants), and a fixed
@@ -40,6 +44,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
 #include <errmsg.h>
 
 #include "dialect.h"
@@ -385,6 +390,31 @@ bad_mode:
     return 0;
 }
 
+/* my_env — a non-empty environment variable, or NULL. */
+static const char *my_env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* my_env_defaults — fill what the URL left out from the MySQL client
+ * environment (see DESIGN for why it wins over the option files):
+ * MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_UNIX_PORT (for "localhost" or no host,
+ * as the client library connects those through the socket), MYSQL_PWD. */
+static void my_env_defaults(my_params *p)
+{
+    const char *v;
+
+    if (!p->host && !p->socket)
+        p->host = my_env("MYSQL_HOST");
+    if (!p->port && (v = my_env("MYSQL_TCP_PORT")) != NULL)
+        p->port = (unsigned)strtoul(v, NULL, 10);
+    if (!p->socket && (!p->host || strcmp(p->host, "localhost") == 0))
+        p->socket = my_env("MYSQL_UNIX_PORT");
+    if (!p->password)
+        p->password = my_env("MYSQL_PWD");
+}
+
 /* my_apply_options — the options of the handle before connecting. */
 static void my_apply_options(my_conn *c, const my_params *p)
 {
@@ -572,6 +602,7 @@ static int my_connect(ferry_conn *fc, const ferry_url *u, ferry_err *e)
     }
     if (my_parse_params(c, u, &p, e))
         goto fail;
+    my_env_defaults(&p);
     if (p.password)
         c->password = xstrdup(p.password);
     if (!(c->my = mysql_init(NULL))) {
@@ -673,6 +704,51 @@ static int my_server_version(ferry_conn *fc, char *buf, size_t n, ferry_err *e)
     return 0;
 }
 
+/* my_conn_info — see driver.h. From Connector/C, which knows what it
+ * resolved from the URL, the option files and the MYSQL_* environment:
+ * TCP host and port or the unix socket, user, database, and the TLS
+ * session (protocol and cipher) when there is one. */
+static int my_conn_info(ferry_conn *fc, cJSON *out, ferry_err *e)
+{
+    my_conn *c = (my_conn *)fc;
+    const char *host = NULL, *sock = NULL, *user = NULL, *db = NULL, *tlsv = NULL, *cipher;
+    unsigned int port = 0, pvio = 0;
+    cJSON *tls;
+
+    if (!c->my)
+        return my_err(c, e, FERRY_E_LOST, NULL, "not connected to %s", c->display);
+    mariadb_get_infov(c->my, MARIADB_CONNECTION_HOST, &host);
+    mariadb_get_infov(c->my, MARIADB_CONNECTION_PORT, &port);
+    mariadb_get_infov(c->my, MARIADB_CONNECTION_UNIX_SOCKET, &sock);
+    mariadb_get_infov(c->my, MARIADB_CONNECTION_USER, &user);
+    mariadb_get_infov(c->my, MARIADB_CONNECTION_SCHEMA, &db);
+    mariadb_get_infov(c->my, MARIADB_CONNECTION_PVIO_TYPE, &pvio);
+    if (db && *db)
+        cJSON_AddStringToObject(out, "database", db);
+    if (user)
+        cJSON_AddStringToObject(out, "user", user);
+    if (pvio == 0 /* PVIO_TYPE_UNIXSOCKET */) {
+        if (sock)
+            cJSON_AddStringToObject(out, "socket", sock);
+    } else {
+        if (host)
+            cJSON_AddStringToObject(out, "host", host);
+        if (port)
+            cJSON_AddNumberToObject(out, "port", port);
+    }
+    cipher = mysql_get_ssl_cipher(c->my);
+    tls = cJSON_AddObjectToObject(out, "tls");
+    cJSON_AddBoolToObject(tls, "in_use", cipher != NULL);
+    if (cipher) {
+        mariadb_get_infov(c->my, MARIADB_CONNECTION_TLS_VERSION, &tlsv);
+        if (tlsv)
+            cJSON_AddStringToObject(tls, "protocol", tlsv);
+        cJSON_AddStringToObject(tls, "cipher", cipher);
+    }
+    cJSON_AddNumberToObject(out, "session_id", (double)mysql_thread_id(c->my));
+    return 0;
+}
+
 /* ---------------------------------------------------------------------
  * Options and the driver table
  * ------------------------------------------------------------------- */
@@ -734,4 +810,5 @@ const ferry_driver mysql_driver = {
     .copy_end          = my_copy_end,
     .quote_ident       = my_quote_ident,
     .set_option        = my_set_option,
+    .conn_info         = my_conn_info,
 };

@@ -21,6 +21,7 @@
 
 #include "pg_copy_binary.h"
 #include "../engine/convert.h"
+#include "../engine/numfmt.h"
 
 /* PostgreSQL's fixed OIDs of the built-in types (pg_type.dat). */
 enum {
@@ -125,7 +126,8 @@ static unsigned char *put64(unsigned char *o, uint64_t v)
  * writes them and then calls commit with the end pointer. */
 static unsigned char *reserve(strbuf *sb, size_t n)
 {
-    strbuf_grow(sb, n);
+    if (!sb->buf || sb->len + n + 1 > sb->cap)   /* the call only when it must grow */
+        strbuf_grow(sb, n);
     return (unsigned char *)sb->buf + sb->len;
 }
 
@@ -192,6 +194,17 @@ static int parse_int(const char *p, size_t n, int64_t lo, int64_t hi, int64_t *o
     }
     if (i == n)
         return -1;
+    if (n - i <= 18) {
+        /* 18 digits cannot overflow: no check per digit (the check below
+         * divides, which costs more than the rest of the parse). */
+        for (; i < n; i++) {
+            if (!is_digit(p[i]))
+                return -1;
+            v = v * 10 + (unsigned)(p[i] - '0');
+        }
+        *out = neg ? -(int64_t)v : (int64_t)v;
+        return *out < lo || *out > hi ? -1 : 0;
+    }
     limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     for (; i < n; i++) {
         if (!is_digit(p[i]))
@@ -236,17 +249,13 @@ static int parse_float(const char *p, size_t n, int single, double *d, float *f)
         if (!is_digit(p[i]) && p[i] != '-' && p[i] != '+' && p[i] != '.' &&
             p[i] != 'e' && p[i] != 'E')
             return -1;
+    if (!single)      /* strtod's result, by the fast exact path when there is one */
+        return numfmt_parse_double(p, n, d) ? -1 : 0;
     memcpy(buf, p, n);
     buf[n] = '\0';
-    if (single) {
-        *f = strtof(buf, &end);
-        if (end != buf + n || isinf(*f))
-            return -1;
-    } else {
-        *d = strtod(buf, &end);
-        if (end != buf + n || isinf(*d))
-            return -1;
-    }
+    *f = strtof(buf, &end);
+    if (end != buf + n || isinf(*f))
+        return -1;
     return 0;
 }
 

@@ -1970,12 +1970,14 @@ int pg_src_read_chunk(pg_src *s, const read_spec *spec, row_callback cb, void *c
     strbuf_adds(&sql, " FROM ");
     if (ps_add_from(s, t, &sql, e))
         goto out;
+    if (spec->filter) strbuf_addf(&sql, " WHERE (%s)", spec->filter);
     if (!ordinal) {
         if (spec->has_lo)
-            strbuf_addf(&sql, " WHERE %s >= %lld", key.buf, (long long)spec->lo);
+            strbuf_addf(&sql, " %s %s >= %lld", spec->filter ? "AND" : "WHERE", key.buf,
+                        (long long)spec->lo);
         if (spec->has_hi)
-            strbuf_addf(&sql, " %s %s < %lld", spec->has_lo ? "AND" : "WHERE", key.buf,
-                        (long long)spec->hi);
+            strbuf_addf(&sql, " %s %s < %lld", spec->has_lo || spec->filter ? "AND" : "WHERE",
+                        key.buf, (long long)spec->hi);
     } else if (spec->has_lo || spec->has_hi) {
         /* Row numbers mean something across chunks only in a fixed order:
          * the primary key's. */

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
 #include <libpq-fe.h>
 
 #include "driver.h"
@@ -623,6 +624,53 @@ static int pg_server_version(ferry_conn *fc, char *buf, size_t n, ferry_err *e)
     return 0;
 }
 
+/* pg_conn_info — see driver.h. Everything comes from libpq, which knows
+ * what it resolved from the URL, the PG* environment and the service
+ * file: the host (a directory means a unix socket, whose file is
+ * DIR/.s.PGSQL.PORT), the address it reached, the port, database and user,
+ * and the TLS session (protocol, cipher, key bits) when there is one. */
+static int pg_conn_info(ferry_conn *fc, cJSON *out, ferry_err *e)
+{
+    pg_conn *c = (pg_conn *)fc;
+    const char *host, *port, *addr, *v;
+    cJSON *tls;
+
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK)
+        return pg_lost(c, "while describing the connection", e);
+    host = PQhost(c->pg);
+    port = PQport(c->pg);
+    addr = PQhostaddr(c->pg);
+    if ((v = PQdb(c->pg)) != NULL)
+        cJSON_AddStringToObject(out, "database", v);
+    if ((v = PQuser(c->pg)) != NULL)
+        cJSON_AddStringToObject(out, "user", v);
+    if (host && host[0] == '/') {
+        char *sock = xasprintf("%s/.s.PGSQL.%s", host, port && *port ? port : "5432");
+        cJSON_AddStringToObject(out, "socket", sock);
+        free(sock);
+    } else if (host && *host) {
+        cJSON_AddStringToObject(out, "host", host);
+        if (addr && *addr && strcmp(addr, host) != 0)
+            cJSON_AddStringToObject(out, "address", addr);
+    }
+    if (port && *port)
+        cJSON_AddNumberToObject(out, "port", atoi(port));
+    tls = cJSON_AddObjectToObject(out, "tls");
+    cJSON_AddBoolToObject(tls, "in_use", PQsslInUse(c->pg));
+    if (PQsslInUse(c->pg)) {
+        if ((v = PQsslAttribute(c->pg, "protocol")) != NULL)
+            cJSON_AddStringToObject(tls, "protocol", v);
+        if ((v = PQsslAttribute(c->pg, "cipher")) != NULL)
+            cJSON_AddStringToObject(tls, "cipher", v);
+        if ((v = PQsslAttribute(c->pg, "key_bits")) != NULL)
+            cJSON_AddNumberToObject(tls, "bits", atoi(v));
+        if ((v = PQsslAttribute(c->pg, "library")) != NULL)
+            cJSON_AddStringToObject(tls, "library", v);
+    }
+    cJSON_AddNumberToObject(out, "session_id", PQbackendPID(c->pg));
+    return 0;
+}
+
 /* ---------------------------------------------------------------------
  * Statements and transactions
  * ------------------------------------------------------------------- */
@@ -1165,14 +1213,20 @@ static int pg_copy_batch_binary(pg_conn *c, const batch *b, ferry_err *e)
     const char *why = NULL;
 
     for (size_t r = 0; r < b->nrows; r++) {
+        /* The row's cells directly (pg_copy_batch checked the column
+         * count; r < nrows): batch_cell_get's checks, per cell, cost as
+         * much as encoding an integer. */
+        const batch_cell *cells = b->cells + r * (size_t)c->ncols;
         c->rows_sent++;
         pgbin_add_row(sb, c->ncols);
         for (int k = 0; k < c->ncols; k++) {
-            size_t len = 0;
-            const char *cell = batch_cell_get(b, r, k, &len);
-            if (!cell)
+            if (cells[k].len < 0) {
                 pgbin_add_null(sb);
-            else if (pgbin_add_field(sb, c->fields[k], cell, len, &why))
+                continue;
+            }
+            const char *cell = b->data.buf + cells[k].off;
+            size_t len = (size_t)cells[k].len;
+            if (pgbin_add_field(sb, c->fields[k], cell, len, &why))
                 return pg_copy_bad_cell(c, c->rows_sent, k, cell, len, why, e);
         }
         if (sb->len >= PG_COPY_PIECE && pg_copy_flush(c, e))
@@ -1348,4 +1402,5 @@ const ferry_driver postgresql_driver = {
     .copy_end          = pg_copy_end,
     .quote_ident       = pg_quote_ident,
     .set_option        = pg_set_option,
+    .conn_info         = pg_conn_info,
 };

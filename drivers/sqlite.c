@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cjson/cJSON.h>
 
 #include "sqlite_internal.h"
 
@@ -272,6 +273,32 @@ static int sqlite_begin_snapshot(ferry_conn *base, ferry_err *e)
     return 0;
 }
 
+/* sqlite_conn_info — see driver.h: the database file as SQLite opened it
+ * (an absolute path), its size on disk, the size of a -wal file next to it
+ * (rows committed but not yet checkpointed into the file live there: a
+ * copy of the file alone would miss them), and whether this connection
+ * may write it. No server: no host, no TLS. */
+static int sqlite_conn_info(ferry_conn *base, cJSON *out, ferry_err *e)
+{
+    sqlite_conn *c = (sqlite_conn *)base;
+    const char *file = sqlite3_db_filename(c->db, "main");
+    struct stat st;
+    char *wal;
+
+    if (!file || !*file)
+        return sq_err(c, e, FERRY_E_INTERNAL, "%s %s: SQLite names no file for this database",
+                      sq_side_word(c), c->display);
+    cJSON_AddStringToObject(out, "file", file);
+    if (stat(file, &st) == 0)
+        cJSON_AddNumberToObject(out, "file_bytes", (double)st.st_size);
+    wal = xasprintf("%s-wal", file);
+    if (stat(wal, &st) == 0)
+        cJSON_AddNumberToObject(out, "wal_bytes", (double)st.st_size);
+    free(wal);
+    cJSON_AddBoolToObject(out, "read_only", sqlite3_db_readonly(c->db, "main") == 1);
+    return 0;
+}
+
 /* sqlite_quote_ident — append name as a SQLite identifier: double quotes,
  * embedded double quotes doubled. */
 void sqlite_quote_ident(strbuf *out, const char *name)
@@ -317,4 +344,5 @@ const ferry_driver sqlite_driver = {
     .copy_batch        = sqlite_copy_batch,
     .copy_end          = sqlite_copy_end,
     .quote_ident       = sqlite_quote_ident,
+    .conn_info         = sqlite_conn_info,
 };

@@ -29,11 +29,21 @@ typedef struct sq_insert {
     char         *table;         /* qualified table as given, for messages */
     char        **cols;          /* quoted column names as given, for messages */
     ltype        *types;         /* logical type of each column */
+    unsigned char *uuid_form;    /* per column: how a uuid is stored (SQ_UUID_*, from the
+                                  * column's declared type); NULL until a uuid column is loaded */
     int           ncols;
     int64_t       rows;          /* rows inserted since copy_begin */
     int           active;        /* between copy_begin and copy_end */
     unsigned long prepares;      /* INSERT statements prepared on this conn (tests) */
 } sq_insert;
+
+/* How a uuid column stores its values, chosen by the column's declared type
+ * (sqlite_write.c): the 36-character text, 16 bytes, or 32 hex digits. */
+enum { SQ_UUID_TEXT = 0, SQ_UUID_BLOB16, SQ_UUID_HEX32 };
+
+/* sq_uuid_form — how a uuid is stored in a column declared decl (NULL or
+ * "" when it has no type): one of SQ_UUID_*. */
+int sq_uuid_form(const char *decl);
 
 typedef struct sqlite_conn {
     ferry_conn base;

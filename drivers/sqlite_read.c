@@ -55,12 +55,28 @@ int sqlite_key_stats(ferry_conn *base, const cat_table *t, const char *key_colum
     *count = *min = *max = 0;
     sq_oneline(name, sizeof name, t->name);
     if (chunk_key(c, t, key_column, &key, &label, &ordinal, e)) goto out;
-    if (ordinal)
+    if (ordinal) {
         strbuf_adds(&sql, "SELECT count(*), count(*), 1, count(*) FROM ");
-    else
+        sq_add_table_ref(&sql, t);
+    } else if (t->has_rowid && (!key_column || (t->rowid_alias >= 0 &&
+               catalog_column_index(t, key_column) == t->rowid_alias))) {
+        /* The rowid (or its INTEGER PRIMARY KEY alias) is never NULL and
+         * always an integer, so count(key) is count(*); and asked one at a
+         * time, count(*), min and max each take SQLite's shortcut (a count
+         * of b-tree cells, a seek to either end) where asking them together
+         * decodes every row. */
+        strbuf_adds(&sql, "SELECT n, n, lo, hi FROM (SELECT (SELECT count(*) FROM ");
+        sq_add_table_ref(&sql, t);
+        strbuf_addf(&sql, ") AS n, (SELECT min(%s) FROM ", key.buf);
+        sq_add_table_ref(&sql, t);
+        strbuf_addf(&sql, ") AS lo, (SELECT max(%s) FROM ", key.buf);
+        sq_add_table_ref(&sql, t);
+        strbuf_adds(&sql, ") AS hi)");
+    } else {
         strbuf_addf(&sql, "SELECT count(*), count(%s), min(%s), max(%s) FROM ",
                     key.buf, key.buf, key.buf);
-    sq_add_table_ref(&sql, t);
+        sq_add_table_ref(&sql, t);
+    }
     snprintf(what, sizeof what, "table \"%s\": counting rows", name);
     src = sqlite3_prepare_v2(c->db, strbuf_cstr(&sql), -1, &st, NULL);
     if (src != SQLITE_OK) goto fail;
@@ -217,6 +233,7 @@ int sqlite_read_chunk(ferry_conn *base, const read_spec *spec, row_callback cb,
     }
     strbuf_adds(&sql, " FROM ");
     sq_add_table_ref(&sql, t);
+    if (spec->filter) strbuf_addf(&sql, " WHERE (%s)", spec->filter);
     if (ordinal) {
         /* The primary key order is the b-tree's own (no sort), and it keeps
          * the ordinals the same whichever index the planner would scan. */
@@ -228,8 +245,8 @@ int sqlite_read_chunk(ferry_conn *base, const read_spec *spec, row_callback cb,
                     sqlite_quote_ident(&sql, t->cols[j].name);
                 }
     } else {
-        if (spec->has_lo) strbuf_addf(&sql, " WHERE %s >= ?1", key.buf);
-        if (spec->has_hi) strbuf_addf(&sql, " %s %s < ?2", spec->has_lo ? "AND" : "WHERE", key.buf);
+        if (spec->has_lo) strbuf_addf(&sql, " %s %s >= ?1", spec->filter ? "AND" : "WHERE", key.buf);
+        if (spec->has_hi) strbuf_addf(&sql, " %s %s < ?2", spec->has_lo || spec->filter ? "AND" : "WHERE", key.buf);
         strbuf_addf(&sql, " ORDER BY %s", key.buf);
     }
     src = sqlite3_prepare_v2(c->db, strbuf_cstr(&sql), -1, &st, NULL);
@@ -248,26 +265,31 @@ int sqlite_read_chunk(ferry_conn *base, const read_spec *spec, row_callback cb,
         }
         for (j = 0; j < spec->ncols; j++) {
             ferry_value *v = &vals[j];
+            /* One column lookup per value, then the value's own accessors:
+             * each sqlite3_column_* call looks the column up again. The
+             * value is "unprotected" (no mutex held), which is what this
+             * connection has anyway: one thread uses it at a time. */
+            sqlite3_value *sv = sqlite3_column_value(st, j + 1);
             memset(v, 0, sizeof *v);
-            switch (sqlite3_column_type(st, j + 1)) {
+            switch (sqlite3_value_type(sv)) {
             case SQLITE_INTEGER:
                 v->cls = FV_INT;
-                v->i = sqlite3_column_int64(st, j + 1);
+                v->i = sqlite3_value_int64(sv);
                 break;
             case SQLITE_FLOAT:
                 v->cls = FV_REAL;
-                v->d = sqlite3_column_double(st, j + 1);
+                v->d = sqlite3_value_double(sv);
                 break;
             case SQLITE_TEXT:
                 v->cls = FV_TEXT;
-                v->p = (const char *)sqlite3_column_text(st, j + 1);
-                v->n = (size_t)sqlite3_column_bytes(st, j + 1);
+                v->p = (const char *)sqlite3_value_text(sv);
+                v->n = (size_t)sqlite3_value_bytes(sv);
                 if (!v->p) { src = SQLITE_NOMEM; goto fail; }
                 break;
             case SQLITE_BLOB:
                 v->cls = FV_BLOB;
-                v->p = sqlite3_column_blob(st, j + 1);
-                v->n = (size_t)sqlite3_column_bytes(st, j + 1);
+                v->p = sqlite3_value_blob(sv);
+                v->n = (size_t)sqlite3_value_bytes(sv);
                 if (!v->p) {
                     if (v->n) { src = SQLITE_NOMEM; goto fail; }
                     v->p = "";

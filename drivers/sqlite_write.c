@@ -29,9 +29,25 @@
  * bytes as BLOB (an empty one stays a BLOB), the rest as TEXT. A decimal
  * that is a whole number fitting 64 bits is an INTEGER, any other its exact
  * text, which the column's affinity then keeps (TEXT) or turns into a REAL
- * (NUMERIC). SQLite keeps a whole REAL as an integer on disk, so -0.0 reads
- * back as 0.0. A value SQLite cannot keep at all (NaN, which it would store
- * as NULL) is refused with SQLSTATE class 22, and constraint failures get
+ * (NUMERIC). Two logical types are stored in the form SQLite apps read:
+ * - A uuid takes the form its column declares, since that is what the app
+ *   that declared it reads and compares with: BINARY(16), VARBINARY(16)
+ *   or a BLOB type get the 16 bytes (Advanced-Alchemy's GUID,
+ *   sqlalchemy-utils' binary UUIDType), a text type of length 32 such as
+ *   CHAR(32) the 32 lower-case hex digits (SQLAlchemy's Uuid, SQLModel,
+ *   Django), anything else (UUID, TEXT, CHAR(36)) the 36-character text.
+ *   Each form holds the same 128 bits, and ferry reads all three back as
+ *   the same uuid.
+ * - Times and timestamps get six fraction digits, always, and
+ *   timestamptz its UTC time without the offset ("2024-01-02
+ *   03:04:05.120000"): the form SQLAlchemy and Rails write, which every
+ *   reader parses alike. A shorter fraction ("05.12") is refused by
+ *   Python's fromisoformat before 3.11 and read as 12 microseconds by
+ *   SQLAlchemy 1.4; the fixed width also makes text order time order. The
+ *   offset is dropped as sqlite.map declares (the time is UTC).
+ * SQLite keeps a whole REAL as an integer on disk, so -0.0 reads back as
+ * 0.0. A value SQLite cannot keep at all (NaN, which it would store as
+ * NULL) is refused with SQLSTATE class 22, and constraint failures get
  * class 23, so the engine isolates the row as on PostgreSQL. */
 #include <errno.h>
 #include <math.h>
@@ -139,9 +155,11 @@ static void insert_clear(sq_insert *ins)
     for (i = 0; i < ins->ncols; i++) free(ins->cols[i]);
     free(ins->cols);
     free(ins->types);
+    free(ins->uuid_form);
     ins->sql = ins->table = NULL;
     ins->cols = NULL;
     ins->types = NULL;
+    ins->uuid_form = NULL;
     ins->ncols = 0;
     ins->active = 0;
 }
@@ -387,6 +405,63 @@ void sqlite_rollback(ferry_conn *base)
 /* Bulk load                                                           */
 /* ------------------------------------------------------------------ */
 
+/* sq_uuid_form — how a uuid is stored in a column declared decl (NULL or
+ * "" for none; see the DESIGN note): SQ_UUID_BLOB16 for a BLOB type or
+ * BINARY/VARBINARY, SQ_UUID_HEX32 for a text type (CHAR, CLOB or TEXT in
+ * it, SQLite's TEXT affinity) of length 32, SQ_UUID_TEXT otherwise. */
+int sq_uuid_form(const char *decl)
+{
+    char name[64];
+    size_t n = 0;
+    const char *open;
+    long len = -1;
+
+    if (!decl) return SQ_UUID_TEXT;
+    while (*decl == ' ' || *decl == '\t') decl++;
+    for (; decl[n] && decl[n] != '(' && n + 1 < sizeof name; n++)
+        name[n] = (char)((decl[n] >= 'a' && decl[n] <= 'z') ? decl[n] - 'a' + 'A' : decl[n]);
+    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t')) n--;
+    name[n] = '\0';
+    if ((open = strchr(decl, '(')) != NULL) {
+        char *end;
+        len = strtol(open + 1, &end, 10);
+        while (*end == ' ') end++;
+        if (*end != ')') len = -1;
+    }
+    if (strstr(name, "BLOB") || strcmp(name, "BINARY") == 0 || strcmp(name, "VARBINARY") == 0)
+        return SQ_UUID_BLOB16;
+    if (len == 32 && !strstr(name, "INT") &&
+        (strstr(name, "CHAR") || strstr(name, "CLOB") || strstr(name, "TEXT")))
+        return SQ_UUID_HEX32;
+    return SQ_UUID_TEXT;
+}
+
+/* uuid_forms_load — ins->uuid_form from the declared types of the
+ * INSERT's columns (a SELECT of them, prepared, never run). Returns 0 or
+ * -1 with e set. */
+static int uuid_forms_load(sqlite_conn *c, sq_insert *ins, ferry_err *e)
+{
+    strbuf sql = STRBUF_INIT;
+    sqlite3_stmt *st = NULL;
+    int i, src, rc = -1;
+
+    for (i = 0; i < ins->ncols; i++) strbuf_addf(&sql, "%s%s", i ? ", " : "SELECT ", ins->cols[i]);
+    strbuf_addf(&sql, " FROM %s", ins->table);
+    if ((src = sqlite3_prepare_v2(c->db, strbuf_cstr(&sql), -1, &st, NULL)) != SQLITE_OK) {
+        stmt_fail(c, e, src, NULL, strbuf_cstr(&sql));
+        goto out;
+    }
+    free(ins->uuid_form);
+    ins->uuid_form = xcalloc((size_t)ins->ncols + 1, 1);
+    for (i = 0; i < ins->ncols; i++)
+        ins->uuid_form[i] = (unsigned char)sq_uuid_form(sqlite3_column_decltype(st, i));
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    strbuf_free(&sql);
+    return rc;
+}
+
 /* sqlite_copy_begin — get the INSERT for table (qualified and quoted)
  * and its columns ready: the cached statement when it is for the same
  * table and columns, else a new prepared one, which replaces it. The
@@ -434,6 +509,12 @@ int sqlite_copy_begin(ferry_conn *base, const char *qualified_table,
             ins->types[i] = types[i];
         }
     }
+    if (!ins->uuid_form)
+        for (i = 0; i < ncols; i++)
+            if (types[i].kind == LT_UUID) {
+                if (uuid_forms_load(c, ins, e)) goto out;
+                break;
+            }
     ins->rows = 0;
     ins->active = 1;
     rc = 0;
@@ -477,6 +558,59 @@ static int parse_int64(const char *p, size_t len, int64_t *out)
     if (errno || end != p + len) return -1;
     *out = v;
     return 0;
+}
+
+/* hex_nibble — the value of hex digit ch, -1 for anything else. */
+static int hex_nibble(char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+/* uuid_digits — the 32 hex digits of a canonical uuid p/len
+ * ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx") into hex (33 bytes); -1 when p
+ * is not of that form. */
+static int uuid_digits(const char *p, size_t len, char *hex)
+{
+    size_t i, h = 0;
+    if (len != 36) return -1;
+    for (i = 0; i < len; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (p[i] != '-') return -1;
+            continue;
+        }
+        if (hex_nibble(p[i]) < 0) return -1;
+        hex[h++] = p[i];
+    }
+    hex[h] = '\0';
+    return 0;
+}
+
+/* time_text — a canonical time or timestamp p/len ("HH:MM:SS[.f]",
+ * "YYYY-MM-DD HH:MM:SS[.f][+00:00]") as SQLite targets store it (see the
+ * DESIGN note): the fraction padded to six digits, a "+00:00" offset
+ * dropped. Into buf (at least 40 bytes); returns its length, 0 when p is
+ * not of the canonical form (then it is bound as it is). */
+static size_t time_text(const char *p, size_t len, char *buf)
+{
+    size_t secs_end, i, o;
+    if (len >= 6 && memcmp(p + len - 6, "+00:00", 6) == 0) len -= 6;
+    if (len >= 19 && p[10] == ' ' && p[13] == ':' && p[16] == ':') secs_end = 19;
+    else if (len >= 8 && p[2] == ':' && p[5] == ':') secs_end = 8;
+    else return 0;
+    if (len > secs_end + 7 || (len > secs_end && (p[secs_end] != '.' || len == secs_end + 1)))
+        return 0;
+    memcpy(buf, p, secs_end);
+    o = secs_end;
+    buf[o++] = '.';
+    for (i = secs_end + 1; i < secs_end + 7; i++) {
+        if (i < len && (p[i] < '0' || p[i] > '9')) return 0;
+        buf[o++] = i < len ? p[i] : '0';
+    }
+    buf[o] = '\0';
+    return o;
 }
 
 /* bind_cell — bind cell p/len (NULL is SQL NULL) of column col by its
@@ -536,7 +670,34 @@ static int bind_cell(sqlite_conn *c, sqlite3_stmt *st, int col, const char *p, s
         src = len ? sqlite3_bind_blob(st, col + 1, p, (int)len, SQLITE_STATIC)
                   : sqlite3_bind_zeroblob(st, col + 1, 0);
         break;
-    default:                     /* text, json, uuid, dates and times, enum */
+    case LT_UUID: {
+        int form = c->ins.uuid_form ? c->ins.uuid_form[col] : SQ_UUID_TEXT;
+        char hex[33];
+        unsigned char bytes[16];
+        if (form == SQ_UUID_TEXT) {
+            src = sqlite3_bind_text(st, col + 1, p, (int)len, SQLITE_STATIC);
+            break;
+        }
+        if (uuid_digits(p, len, hex)) return cell_fail(c, e, col, "not a uuid", p, len);
+        if (form == SQ_UUID_HEX32) {      /* canonical uuids are lower case already */
+            src = sqlite3_bind_text(st, col + 1, hex, 32, SQLITE_TRANSIENT);
+            break;
+        }
+        for (int k = 0; k < 16; k++)
+            bytes[k] = (unsigned char)(hex_nibble(hex[2 * k]) << 4 | hex_nibble(hex[2 * k + 1]));
+        src = sqlite3_bind_blob(st, col + 1, bytes, 16, SQLITE_TRANSIENT);
+        break;
+    }
+    case LT_TIME:
+    case LT_TIMESTAMP:
+    case LT_TIMESTAMPTZ: {
+        char tbuf[40];
+        size_t n = t->fixed ? 0 : time_text(p, len, tbuf);   /* fixed: a MySQL duration */
+        src = n ? sqlite3_bind_text(st, col + 1, tbuf, (int)n, SQLITE_TRANSIENT)
+                : sqlite3_bind_text(st, col + 1, p, (int)len, SQLITE_STATIC);
+        break;
+    }
+    default:                     /* text, json, dates, enum */
         src = sqlite3_bind_text(st, col + 1, p, (int)len, SQLITE_STATIC);
         break;
     }

@@ -28,6 +28,11 @@ typedef struct cat_column {
     char  *enum_create;    /* PostgreSQL: "CREATE TYPE mood AS ENUM ('sad', 'ok')" */
     int    read_json;      /* set by the plan (the catalog is the read contract with the
                             * source driver): read this PostgreSQL array as JSON */
+    /* A dump source (drivers/dump_read.c): the logical type its values are
+     * stored as, and what reading the original native type as that type
+     * lost when the dump was taken; NULL for live sources. */
+    const struct ltype *stored_lt;
+    char  *stored_lossy;
 } cat_column;
 
 typedef struct cat_index_part {
@@ -82,6 +87,8 @@ typedef struct cat_table {
     int64_t est_rows;      /* estimate or exact count, -1 if unknown */
     char *sql;             /* native CREATE TABLE text, for reports */
     char *comment;         /* NULL if none */
+    int   replace_all;     /* a dump increment holding all of this table's rows (no key to
+                            * tell new rows by): they replace the target's (engine/upsert.h) */
 } cat_table;
 
 typedef struct cat_view {

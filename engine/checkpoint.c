@@ -122,6 +122,7 @@ static int upgrade_jobs(ferry_conn *t, ferry_err *e)
 
 int state_init(ferry_conn *t, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->init(t, e);
     /* On PostgreSQL two ferry processes creating the schema at once could
      * race on CREATE ... IF NOT EXISTS; an advisory lock serialises them.
      * MySQL's DDL commits by itself, statement by statement: every
@@ -160,6 +161,7 @@ static int job_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
 
 int state_load_job(ferry_conn *t, const char *job_id, job_info *out, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->load_job(t, job_id, out, e);
     const char *params[] = {job_id};
     memset(out, 0, sizeof *out);
     return query_p(t, "SELECT fingerprint, status, plan_desc FROM {jobs} WHERE job_id = $1", 1,
@@ -178,6 +180,7 @@ int state_create_job(ferry_conn *t, const char *job_id, const char *source,
                      const char *plan_desc, const char *command,
                      const ferry_plan *p, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->create_job(t, job_id, source, target, fingerprint, options, plan_desc, command, p, e);
     /* 5 parameters a row, 250 a statement: the MySQL driver binds at most
      * 256 placeholders a statement (drivers/mysql_stmt.c). */
     enum { PER_STATEMENT = 50 };
@@ -252,6 +255,7 @@ static int chunk_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
 
 int state_load_chunks(ferry_conn *t, const char *job_id, ferry_plan *p, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->load_chunks(t, job_id, p, e);
     const char *params[] = {job_id};
     chunk_load cl = {p, 0, ""};
     if (query_p(t, "SELECT chunk_id, table_name, lo, hi, done, row_count FROM {chunks} "
@@ -290,6 +294,7 @@ static int step_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
 
 int state_load_steps(ferry_conn *t, const char *job_id, ferry_plan *p, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->load_steps(t, job_id, p, e);
     const char *params[] = {job_id};
     return query_p(t, "SELECT step FROM {steps} WHERE job_id = $1", 1, params, step_row, p, e);
 }
@@ -297,6 +302,7 @@ int state_load_steps(ferry_conn *t, const char *job_id, ferry_plan *p, ferry_err
 int state_mark_chunk(ferry_conn *t, const char *job_id, int chunk_id, int64_t rows,
                      int64_t rejected, int64_t bytes, const char *run, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->mark_chunk(t, job_id, chunk_id, rows, rejected, bytes, run, e);
     char id[16], r[24], rj[24], b[24];
     snprintf(id, sizeof id, "%d", chunk_id);
     snprintf(r, sizeof r, "%lld", (long long)rows);
@@ -309,6 +315,7 @@ int state_mark_chunk(ferry_conn *t, const char *job_id, int chunk_id, int64_t ro
 
 int state_mark_step(ferry_conn *t, const char *job_id, const char *step_id, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->mark_step(t, job_id, step_id, e);
     const char *params[] = {job_id, step_id};
     char *sql = xasprintf("%s INTO %s (job_id, step) VALUES ($1, $2)%s", D(t)->insert_ignore_prefix,
                           D(t)->state_steps, D(t)->insert_ignore_suffix);
@@ -321,6 +328,7 @@ int state_add_reject(ferry_conn *t, const char *job_id, int chunk_id, const char
                      int64_t key, const char *column, const char *reason,
                      const char *row_json, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->add_reject(t, job_id, chunk_id, table, key, column, reason, row_json, e);
     char id[16], k[24];
     snprintf(id, sizeof id, "%d", chunk_id);
     snprintf(k, sizeof k, "%lld", (long long)key);
@@ -331,6 +339,7 @@ int state_add_reject(ferry_conn *t, const char *job_id, int chunk_id, const char
 
 int state_finish_job(ferry_conn *t, const char *job_id, const char *status, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->finish_job(t, job_id, status, e);
     const char *params[] = {job_id, status};
     return exec_p(t, "UPDATE {jobs} SET status = $2, updated_at = {now}, finished_at = {now} "
                      "WHERE job_id = $1", 2, params, e);
@@ -350,6 +359,7 @@ static int created_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
 int state_delete_job(ferry_conn *t, const char *job_id, char ***created, int *ncreated,
                      ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->delete_job(t, job_id, created, ncreated, e);
     const char *params[] = {job_id};
     name_list l = {NULL, 0};
     if (query_p(t, "SELECT step FROM {steps} WHERE job_id = $1 AND step LIKE 'table:%' "
@@ -396,6 +406,7 @@ static int reject_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
 
 int state_write_rejects(ferry_conn *t, const char *job_id, FILE *f, int64_t *count, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->write_rejects(t, job_id, f, count, e);
     const char *params[] = {job_id};
     reject_out ro = {f, 0};
     int rc = query_p(t, "SELECT table_name, chunk_id, row_key, column_name, reason, row_json "
@@ -414,6 +425,7 @@ static int exists_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
 
 int state_table_exists(ferry_conn *t, const char *schema, const char *table, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->table_exists(t, schema, table, e);
     const char *params[] = {schema, table};
     int exists = 0;
     if (t->drv->query(t, D(t)->table_exists_sql, 2, params, exists_row, &exists, e))
@@ -428,6 +440,7 @@ int state_table_exists(ferry_conn *t, const char *schema, const char *table, fer
 int state_set_owner(ferry_conn *t, const char *job_id, long long pid, const char *host,
                     const char *lock_session, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->set_owner(t, job_id, pid, host, lock_session, e);
     char p[24];
     snprintf(p, sizeof p, "%lld", pid);
     const char *params[] = {job_id, p, host, lock_session};
@@ -468,6 +481,7 @@ static int owner_row(void *ctx, int ncols, const char *const *v, ferry_err *e)
 
 int state_load_owner(ferry_conn *t, const char *job_id, state_owner *out, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->load_owner(t, job_id, out, e);
     const char *params[] = {job_id};
     memset(out, 0, sizeof *out);
     int has = state_has(t, D(t)->state_owners, e);
@@ -544,6 +558,7 @@ static int list_owner_row(void *ctx, int ncols, const char *const *v, ferry_err 
 
 int state_list_jobs(ferry_conn *t, state_job **jobs, int *n, ferry_err *e)
 {
+    if (t->drv->state) return t->drv->state->list_jobs(t, jobs, n, e);
     job_list l = {NULL, 0};
     strbuf cols = STRBUF_INIT, sql = STRBUF_INIT;
     int rc = -1;

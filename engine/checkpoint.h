@@ -97,4 +97,34 @@ typedef struct state_job {
 int state_list_jobs(ferry_conn *t, state_job **jobs, int *n, ferry_err *e);
 void state_jobs_free(state_job *jobs, int n);
 
+/* state_ops — the same functions for a target that keeps its state
+ * outside SQL (a dump: in its manifest, drivers/dump_state.c). A driver
+ * that sets ferry_driver.state gets every state_* call above routed here;
+ * all members must be set. "In the caller's open transaction" means, for
+ * such a target, "recorded when the connection commits". */
+typedef struct state_ops {
+    int (*init)(ferry_conn *t, ferry_err *e);
+    int (*load_job)(ferry_conn *t, const char *job_id, job_info *out, ferry_err *e);
+    int (*create_job)(ferry_conn *t, const char *job_id, const char *source, const char *target,
+                      const char *fingerprint, const char *options, const char *plan_desc,
+                      const char *command, const ferry_plan *p, ferry_err *e);
+    int (*load_chunks)(ferry_conn *t, const char *job_id, ferry_plan *p, ferry_err *e);
+    int (*load_steps)(ferry_conn *t, const char *job_id, ferry_plan *p, ferry_err *e);
+    int (*mark_chunk)(ferry_conn *t, const char *job_id, int chunk_id, int64_t rows,
+                      int64_t rejected, int64_t bytes, const char *run, ferry_err *e);
+    int (*mark_step)(ferry_conn *t, const char *job_id, const char *step_id, ferry_err *e);
+    int (*add_reject)(ferry_conn *t, const char *job_id, int chunk_id, const char *table,
+                      int64_t key, const char *column, const char *reason, const char *row_json,
+                      ferry_err *e);
+    int (*finish_job)(ferry_conn *t, const char *job_id, const char *status, ferry_err *e);
+    int (*delete_job)(ferry_conn *t, const char *job_id, char ***created, int *ncreated,
+                      ferry_err *e);
+    int (*write_rejects)(ferry_conn *t, const char *job_id, FILE *f, int64_t *count, ferry_err *e);
+    int (*table_exists)(ferry_conn *t, const char *schema, const char *table, ferry_err *e);
+    int (*set_owner)(ferry_conn *t, const char *job_id, long long pid, const char *host,
+                     const char *lock_session, ferry_err *e);
+    int (*load_owner)(ferry_conn *t, const char *job_id, state_owner *out, ferry_err *e);
+    int (*list_jobs)(ferry_conn *t, state_job **jobs, int *n, ferry_err *e);
+} state_ops;
+
 #endif

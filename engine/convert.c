@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "convert_internal.h"
+#include "numfmt.h"
 
 #define QUOTE_MAX       40               /* bytes of a value quoted in a reason */
 
@@ -127,11 +128,29 @@ int conv_ascii_ieq(const char *s, size_t n, const char *word)
     return 1;
 }
 
+/* plain_ascii — 1 when every byte of p[0..n) is in 0x01..0x7F: valid
+ * UTF-8 without NUL, one character per byte. Most text is, and eight bytes
+ * at a time this costs a fraction of the byte-by-byte checks. */
+static int plain_ascii(const char *p, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof w);
+        /* a high bit set, or (haszero) a zero byte */
+        if ((w | ((w - 0x0101010101010101ULL) & ~w)) & 0x8080808080808080ULL) return 0;
+    }
+    for (; i < n; i++)
+        if ((unsigned)(unsigned char)p[i] - 1u >= 0x7Fu) return 0;
+    return 1;
+}
+
 /* conv_check_text — refuse text that PostgreSQL text cannot hold: a NUL
  * byte or invalid UTF-8. Offsets in the reasons count bytes from 0. */
 conv_result conv_check_text(const ferry_value *v, const char **reason)
 {
     char descbuf[200];
+    if (plain_ascii(v->p, v->n)) return CONV_OK;
     const char *nul = memchr(v->p, '\0', v->n);
     size_t bad;
     if (nul)
@@ -187,11 +206,12 @@ static conv_result conv_text(const ltype *t, const ferry_value *v, strbuf *out,
     char descbuf[200], num[48];
     const char *s;
     size_t n, chars;
+    int ascii = 1;                 /* s holds one character per byte */
     conv_result rc;
     switch (v->cls) {
     case FV_INT:
-        snprintf(num, sizeof num, "%lld", (long long)v->i);
-        s = num; n = strlen(num);
+        n = numfmt_i64(num, v->i);
+        s = num;
         *note = NOTE_NUMBER_AS_TEXT;
         break;
     case FV_REAL:
@@ -200,13 +220,15 @@ static conv_result conv_text(const ltype *t, const ferry_value *v, strbuf *out,
         *note = NOTE_NUMBER_AS_TEXT;
         break;
     case FV_TEXT:
-        if ((rc = conv_check_text(v, reason)) != CONV_OK) return rc;
+        ascii = plain_ascii(v->p, v->n);
+        if (!ascii && (rc = conv_check_text(v, reason)) != CONV_OK) return rc;
         s = v->p; n = v->n;
         break;
     default:
         return conv_reject(reason, "%s in a text column: a blob is bytes, not text", DESC(v));
     }
-    chars = utf8_count(s, n);
+    /* Characters are counted only against a length limit. */
+    chars = t->length < 0 ? 0 : ascii ? n : utf8_count(s, n);
     if (t->length >= 0 && chars > (size_t)t->length) {
         size_t blanks = 0;
         while (blanks < n && s[n - 1 - blanks] == ' ') blanks++;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "convert_internal.h"
+#include "numfmt.h"
 
 #define DEC_INT_MAX     131072           /* PostgreSQL numeric's limits */
 #define DEC_FRAC_MAX    16383
@@ -33,15 +34,33 @@
  * reads back to d, into buf (at least 32 bytes). For normal numbers "%.15g"
  * is the shortest whenever it reads back (15 digits resolve any normal
  * double to within its rounding), so 15, 16, 17 are tried; subnormals have
- * fewer significant bits and are tried from one digit on. */
+ * fewer significant bits and are tried from one digit on. numfmt_double
+ * computes exactly that text without printf (numfmt.c). */
 void conv_fmt_double(double d, char *buf, size_t cap)
 {
-    int p = (d != 0 && fabs(d) < DBL_MIN) ? 1 : 15;
-    for (; p < 17; p++) {
-        snprintf(buf, cap, "%.*g", p, d);
-        if (strtod(buf, NULL) == d) return;
-    }
-    snprintf(buf, cap, "%.17g", d);
+    char tmp[NUMFMT_DBL_MAX];
+    size_t n;
+    if (cap >= sizeof tmp) { numfmt_double(buf, d); return; }
+    if (cap == 0) return;
+    n = numfmt_double(tmp, d);             /* cut to cap, as snprintf would */
+    if (n >= cap) n = cap - 1;
+    memcpy(buf, tmp, n);
+    buf[n] = '\0';
+}
+
+/* add_i64 / add_double — append x in decimal / d in its canonical form
+ * (numfmt.h) straight into out: the formatters write their NUL too, which
+ * is the strbuf's own. */
+static void add_i64(strbuf *out, int64_t x)
+{
+    strbuf_grow(out, NUMFMT_INT_MAX);
+    out->len += numfmt_i64(out->buf + out->len, x);
+}
+
+static void add_double(strbuf *out, double d)
+{
+    strbuf_grow(out, NUMFMT_DBL_MAX);
+    out->len += numfmt_double(out->buf + out->len, d);
 }
 
 /* fmt_float — the same for a float32 value: 6 to 9 digits, read back with
@@ -154,6 +173,14 @@ static int parse_int_text(const char *s, size_t n, int64_t *out)
     uint64_t acc = 0, limit;
     if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
     if (i == n) return -1;
+    if (n - i <= 18) {                 /* cannot overflow: no division per digit */
+        for (; i < n; i++) {
+            if (!conv_is_digit(s[i])) return -1;
+            acc = acc * 10 + (unsigned)(s[i] - '0');
+        }
+        *out = neg ? -(int64_t)acc : (int64_t)acc;
+        return 0;
+    }
     limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     int over = 0;
     for (; i < n; i++) {
@@ -185,11 +212,14 @@ static int parse_real_text(const char *s, size_t n, double *out)
         if (conv_ascii_ieq(s + i, n - i, "nan")) { *out = NAN; return 0; }
         return -1;
     }
-    char local[128], *copy = n < sizeof local ? local : xmalloc(n + 1);
-    memcpy(copy, s, n);
-    copy[n] = '\0';
-    double r = strtod(copy, NULL);
-    if (copy != local) free(copy);
+    double r;
+    if (numfmt_parse_double(s, n, &r) != 0) {      /* long texts, out of range */
+        char local[128], *copy = n < sizeof local ? local : xmalloc(n + 1);
+        memcpy(copy, s, n);
+        copy[n] = '\0';
+        r = strtod(copy, NULL);
+        if (copy != local) free(copy);
+    }
     if (isinf(r) || (r == 0 && !lit_is_zero(&d))) return -2;
     *out = r;
     return 0;
@@ -229,7 +259,7 @@ conv_result conv_int(ltype_kind k, const ferry_value *v, strbuf *out, const char
         return conv_reject(reason, "%s is not an integer", DESC(v));
     }
     if (x < lo || x > hi) return conv_reject(reason, "%s is out of range for %s", DESC(v), name);
-    strbuf_addf(out, "%lld", (long long)x);
+    add_i64(out, x);
     return CONV_OK;
 }
 
@@ -268,7 +298,7 @@ conv_result conv_float(ltype_kind k, const ferry_value *v, strbuf *out, const ch
         if (!exact)
             return conv_reject(reason, "integer %lld cannot be stored exactly as %s",
                                (long long)v->i, name);
-        strbuf_addf(out, "%lld", (long long)v->i);
+        add_i64(out, v->i);
         return CONV_OK;
     }
     case FV_REAL:
@@ -295,7 +325,8 @@ conv_result conv_float(ltype_kind k, const ferry_value *v, strbuf *out, const ch
         }
         fmt_float(f, buf, sizeof buf);
     } else {
-        conv_fmt_double(d, buf, sizeof buf);
+        add_double(out, d);
+        return CONV_OK;
     }
     strbuf_adds(out, buf);
     return CONV_OK;
@@ -359,7 +390,7 @@ conv_result conv_decimal(const ltype *t, const ferry_value *v, strbuf *out,
     size_t n;
     switch (v->cls) {
     case FV_INT:
-        n = (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i);
+        n = numfmt_i64(num, v->i);
         break;
     case FV_REAL:
         if (!isfinite(v->d))

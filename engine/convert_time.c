@@ -207,17 +207,42 @@ static void from_unix_us(int64_t us, civil_time *ct)
     ct->h = (unsigned)(rem / 3600);
 }
 
+/* put2 — v (0..99) as two digits at o; returns o past them. */
+static char *put2(char *o, unsigned v)
+{
+    o[0] = (char)('0' + v / 10);
+    o[1] = (char)('0' + v % 10);
+    return o + 2;
+}
+
+/* fmt_hms_at — "HH:MM:SS[.ffffff]" at o (at most 15 bytes), fraction
+ * without trailing zeros; the fields are in range (h < 24, mi, s < 60,
+ * us < 1000000). Returns o past the text. Written digit by digit: this
+ * runs for every time value, and printf cost more than the rest of the
+ * conversion. */
+static char *fmt_hms_at(char *o, const civil_time *ct)
+{
+    o = put2(o, ct->h);
+    *o++ = ':';
+    o = put2(o, ct->mi);
+    *o++ = ':';
+    o = put2(o, ct->s);
+    if (ct->us) {
+        uint32_t us = ct->us;
+        int len = 6;
+        while (us % 10 == 0) { us /= 10; len--; }
+        *o++ = '.';
+        for (int k = len - 1; k >= 0; k--) { o[k] = (char)('0' + us % 10); us /= 10; }
+        o += len;
+    }
+    return o;
+}
+
 /* fmt_hms — "HH:MM:SS[.ffffff]", fraction without trailing zeros. */
 static void fmt_hms(strbuf *out, const civil_time *ct)
 {
-    strbuf_addf(out, "%02u:%02u:%02u", ct->h, ct->mi, ct->s);
-    if (ct->us) {
-        char f[8];
-        int len = snprintf(f, sizeof f, "%06u", (unsigned)ct->us);
-        while (len > 0 && f[len - 1] == '0') len--;
-        strbuf_addc(out, '.');
-        strbuf_add(out, f, (size_t)len);
-    }
+    char buf[16];
+    strbuf_add(out, buf, (size_t)(fmt_hms_at(buf, ct) - buf));
 }
 
 /* number_time — a number as a point in time, per the file comment: epoch
@@ -345,6 +370,9 @@ conv_result conv_datetime(ltype_kind k, const ferry_value *v, strbuf *out,
     const char *why = NULL;
     const char *kname = k == LT_DATE ? "date" : k == LT_TIMESTAMP ? "timestamp" : "timestamptz";
     conv_note nt = NOTE_NONE;
+    /* what — the value as reasons quote it, made only when one is needed
+     * (quoting costs more than converting). */
+    what[0] = '\0';
     switch (v->cls) {
     case FV_TEXT:
         why = parse_iso(v->p, v->n, &ct);
@@ -353,7 +381,7 @@ conv_result conv_datetime(ltype_kind k, const ferry_value *v, strbuf *out,
                                           k == LT_DATE ? "date" : "date and time");
             return conv_reject(reason, "%s %s", DESC(v), why);
         }
-        snprintf(what, sizeof what, "%s", DESC(v));
+        if (ct.has_off || k == LT_DATE) snprintf(what, sizeof what, "%s", DESC(v));
         if (ct.has_off && k == LT_DATE)
             return conv_reject(reason, "%s has a time zone offset, a date column would drop it",
                                what);
@@ -369,10 +397,11 @@ conv_result conv_datetime(ltype_kind k, const ferry_value *v, strbuf *out,
         int64_t us;
         if (number_time(v, &us, &nt, &why)) return conv_reject(reason, "%s %s", DESC(v), why);
         from_unix_us(us, &ct);
-        snprintf(what, sizeof what, "%s (read as %s %04lld-%02u-%02u %02u:%02u:%02u)", DESC(v),
-                 nt == NOTE_JULIAN_DAY ? "a Julian day," :
-                 nt == NOTE_EPOCH_MILLIS ? "Unix milliseconds," : "Unix seconds,",
-                 (long long)ct.y, ct.mo, ct.d, ct.h, ct.mi, ct.s);
+        if (k == LT_DATE)                          /* the one reason left that quotes it */
+            snprintf(what, sizeof what, "%s (read as %s %04lld-%02u-%02u %02u:%02u:%02u)", DESC(v),
+                     nt == NOTE_JULIAN_DAY ? "a Julian day," :
+                     nt == NOTE_EPOCH_MILLIS ? "Unix milliseconds," : "Unix seconds,",
+                     (long long)ct.y, ct.mo, ct.d, ct.h, ct.mi, ct.s);
         break;
     }
     default:
@@ -380,11 +409,35 @@ conv_result conv_datetime(ltype_kind k, const ferry_value *v, strbuf *out,
     }
     if (k == LT_DATE && (ct.h || ct.mi || ct.s || ct.us))
         return conv_reject(reason, "%s has a time of day, a date column would drop it", what);
-    strbuf_addf(out, "%04lld-%02u-%02u", (long long)ct.y, ct.mo, ct.d);
-    if (k != LT_DATE) {
-        strbuf_addc(out, ' ');
-        fmt_hms(out, &ct);
+    if (ct.y < 0 || ct.y > 9999) {
+        /* Not reached (years are checked to be 0001-9999 above); kept so
+         * that the text stays printf's "%04lld" whatever the year. */
+        strbuf_addf(out, "%04lld-%02u-%02u", (long long)ct.y, ct.mo, ct.d);
+        if (k != LT_DATE) {
+            strbuf_addc(out, ' ');
+            fmt_hms(out, &ct);
+        }
         if (k == LT_TIMESTAMPTZ) strbuf_adds(out, "+00:00");
+    } else {
+        /* Straight into out: at most 10 + 1 + 15 + 6 bytes. */
+        strbuf_grow(out, 40);
+        char *start = out->buf + out->len, *o = start;
+        o = put2(o, (unsigned)(ct.y / 100));
+        o = put2(o, (unsigned)(ct.y % 100));
+        *o++ = '-';
+        o = put2(o, ct.mo);
+        *o++ = '-';
+        o = put2(o, ct.d);
+        if (k != LT_DATE) {
+            *o++ = ' ';
+            o = fmt_hms_at(o, &ct);
+            if (k == LT_TIMESTAMPTZ) {
+                memcpy(o, "+00:00", 6);
+                o += 6;
+            }
+        }
+        *o = '\0';
+        out->len += (size_t)(o - start);
     }
     *note = nt;
     return nt ? CONV_NOTE : CONV_OK;

@@ -23,6 +23,7 @@
 #include "checkpoint.h"
 #include "jobdesc.h"
 #include "joblock.h"
+#include "incr.h"
 #include "sqlexpr.h"
 #include "../drivers/dialect.h"
 
@@ -201,6 +202,11 @@ static int open_readers(session *s, const ferry_options *o, run_ctx *rc, ferry_e
         int r = snap[0] ? c->drv->snapshot_import(c, snap, e) : c->drv->begin_snapshot(c, e);
         if (r) return -1;
     }
+    /* A dump records the snapshot it was read at (its manifest). */
+    if (snap[0] && s->tu.engine == ENGINE_DUMP && rc->nconns > 0) {
+        ferry_err ignored = {0};
+        rc->conns[0]->drv->set_option(rc->conns[0], "source_snapshot", snap, &ignored);
+    }
     return 0;
 }
 
@@ -343,8 +349,15 @@ static char *resume_command(const session *s, const ferry_options *o)
     cJSON *args = cJSON_AddArrayToObject(j, "args");
     int needs_cwd = 0;
     char real[PATH_MAX];
-    cJSON_AddItemToArray(args, cJSON_CreateString("copy"));
-    if (s->su.path && realpath(s->su.path, real)) {
+    /* A dump is resumed by ferry dump (its series pattern, --incremental);
+     * a restore of a plain dump as a copy from it. */
+    int dump = s->tu.engine == ENGINE_DUMP;
+    int restore = s->su.engine == ENGINE_DUMP;
+    cJSON_AddItemToArray(args, cJSON_CreateString(dump ? "dump" : restore ? "restore" : "copy"));
+    if (restore) {
+        /* ferry restore DIR: an increment's chain, the finished steps skipped */
+        cJSON_AddItemToArray(args, cJSON_CreateString(s->su.path));
+    } else if (s->su.path && realpath(s->su.path, real)) {
         char *src = xasprintf("sqlite:///%s", real);
         cJSON_AddItemToArray(args, cJSON_CreateString(src));
         free(src);
@@ -352,8 +365,16 @@ static char *resume_command(const session *s, const ferry_options *o)
         if (s->su.path && s->su.path[0] != '/') needs_cwd = 1;
         cJSON_AddItemToArray(args, cJSON_CreateString(s->su.display));
     }
-    cJSON_AddItemToArray(args, cJSON_CreateString(s->tu.display));
-    if (s->tu.engine == ENGINE_SQLITE && s->tu.path && s->tu.path[0] != '/') needs_cwd = 1;
+    if (dump) {
+        const char *dir = o->dump_pattern ? o->dump_pattern : s->tu.path;
+        if (dir[0] != '/') needs_cwd = 1;
+        cJSON_AddItemToArray(args, cJSON_CreateString(dir));
+    } else {
+        cJSON_AddItemToArray(args, cJSON_CreateString(s->tu.display));
+    }
+    if ((s->tu.engine == ENGINE_SQLITE && s->tu.path && s->tu.path[0] != '/') ||
+        (s->su.engine == ENGINE_DUMP && s->su.path && s->su.path[0] != '/'))
+        needs_cwd = 1;
     strbuf sb = STRBUF_INIT;
     if (o->ntables) {
         for (int i = 0; i < o->ntables; i++) strbuf_addf(&sb, "%s%s", i ? "," : "", o->tables[i]);
@@ -372,7 +393,7 @@ static char *resume_command(const session *s, const ferry_options *o)
         cJSON_AddItemToArray(args, cJSON_CreateString(o->target_schema));
     }
     if (o->schema_only) cJSON_AddItemToArray(args, cJSON_CreateString("--schema-only"));
-    if (o->data_only) cJSON_AddItemToArray(args, cJSON_CreateString("--data-only"));
+    if (o->data_only && !o->upsert) cJSON_AddItemToArray(args, cJSON_CreateString("--data-only"));
     if (o->lower_case) cJSON_AddItemToArray(args, cJSON_CreateString("--lower-case"));
     if (o->widen) cJSON_AddItemToArray(args, cJSON_CreateString("--widen"));
     if (o->if_exists != IF_EXISTS_FAIL) {
@@ -391,6 +412,25 @@ static char *resume_command(const session *s, const ferry_options *o)
             if (o->map_file[0] != '/') needs_cwd = 1;
             cJSON_AddItemToArray(args, cJSON_CreateString(o->map_file));
         }
+    }
+    for (int i = 0; i < o->nrenames; i++) {
+        const ferry_rename *r = &o->renames[i];
+        char *arg = r->column ? xasprintf("%s.%s=%s", r->table, r->column, r->to)
+                              : xasprintf("%s=%s", r->table, r->to);
+        cJSON_AddItemToArray(args, cJSON_CreateString(r->column ? "--rename-column" : "--rename-table"));
+        cJSON_AddItemToArray(args, cJSON_CreateString(arg));
+        free(arg);
+    }
+    if (dump && o->incremental) cJSON_AddItemToArray(args, cJSON_CreateString("--incremental"));
+    for (int i = 0; dump && i < o->nupdated_at; i++) {
+        cJSON_AddItemToArray(args, cJSON_CreateString("--updated-at"));
+        cJSON_AddItemToArray(args, cJSON_CreateString(o->updated_at[i]));
+    }
+    if (dump && o->keep > 0) {
+        char k[16];
+        snprintf(k, sizeof k, "%d", o->keep);
+        cJSON_AddItemToArray(args, cJSON_CreateString("--keep"));
+        cJSON_AddItemToArray(args, cJSON_CreateString(k));
     }
     if (needs_cwd && getcwd(real, sizeof real)) cJSON_AddStringToObject(j, "cwd", real);
     char *text = cJSON_PrintUnformatted(j);
@@ -554,6 +594,11 @@ int copy_command(const ferry_options *o)
      * written, --restart included (docs/resume.md). */
     if (lock_job_early(o, &identity, job_id, sizeof job_id, &lock, &busy, &e)) goto fail;
     if (session_open(&s, o, &e)) goto fail;
+    if (o->incremental && (s.tu.engine != ENGINE_DUMP || incr_filters(&s.plan, o, &e))) {
+        if (s.tu.engine != ENGINE_DUMP)
+            ferry_err_set(&e, FERRY_E_USAGE, "--incremental applies to ferry dump only");
+        goto fail;
+    }
     rc.src = s.src;
     rc.target_url = &s.tu;
     rc.stats = xcalloc((size_t)s.plan.ntables + 1, sizeof(table_stats));
@@ -664,6 +709,9 @@ int copy_command(const ferry_options *o)
             goto fail;
         }
         if (!o->schema_only && plan_chunks(&s.plan, s.src, &e)) goto fail;
+        if ((o->incremental || o->record_marks) && s.tu.engine == ENGINE_DUMP &&
+            incr_plan_new(&s.plan, s.src, o, &e))
+            goto fail;
         opts_json = options_json(o);
         command = resume_command(&s, o);
         if (state_create_job(dst, job_id, s.su.display, s.tu.display, fingerprint, opts_json,
@@ -691,7 +739,8 @@ int copy_command(const ferry_options *o)
     rc.nconns = nconns;
     if (!o->schema_only && open_readers(&s, o, &rc, &e)) goto fail;
 
-    if (s.dst->has_schemas && s.plan.schema && strcmp(s.plan.schema, "public") != 0) {
+    if (s.tu.engine != ENGINE_DUMP && s.dst->has_schemas && s.plan.schema &&
+        strcmp(s.plan.schema, "public") != 0) {
         strbuf sql = STRBUF_INIT;
         strbuf_adds(&sql, "CREATE SCHEMA IF NOT EXISTS ");
         s.dst->quote_ident(&sql, s.plan.schema);

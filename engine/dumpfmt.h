@@ -234,12 +234,17 @@ typedef struct dump_column {
     char  *collation;
     int    nlabels;          /* enum: the labels in declaration order */
     char **labels;
+    char  *enum_type;        /* PostgreSQL: the enum type's name ... */
+    char  *enum_create;      /* ... and its CREATE TYPE text */
+    char  *on_update;        /* MySQL ON UPDATE expression */
+    char  *lossy;            /* what reading the native type as the logical type lost */
 } dump_column;
 
 typedef struct dump_index_part {
     char *column;            /* column name, or NULL for an expression ... */
     char *expr;              /* ... given here (source dialect) */
     int   desc;
+    char *collation;
 } dump_index_part;
 
 typedef struct dump_index {
@@ -287,6 +292,9 @@ typedef struct dump_table {
     char    *identity_column;/* the auto-assigned id column, NULL if none ... */
     int64_t  identity_high;  /* ... and the highest id ever handed out (0 unknown) */
     char    *key_column;     /* the chunking column, NULL: rowid or whole table */
+    char    *rowid_alias;    /* SQLite: the INTEGER PRIMARY KEY column, NULL if none */
+    int      autoincrement;  /* SQLite AUTOINCREMENT / MySQL AUTO_INCREMENT / identity */
+    int      has_rowid;      /* SQLite: a rowid table (not WITHOUT ROWID) */
     char    *sql;            /* the source's CREATE TABLE text */
     int64_t  est_rows;       /* the source's estimate, -1 unknown */
 } dump_table;
@@ -341,6 +349,10 @@ typedef struct dump_manifest {
     dump_sequence *sequences;
     int      nviews;
     dump_view *views;
+    /* job — what the writer of the dump keeps to resume it and to plan
+     * the next dump of a series (drivers/dump_state.c owns its content):
+     * an opaque JSON object written under "job", NULL when absent. */
+    struct cJSON *job;
     /* chunks (malloc'd array, grows; see dump_manifest_put_chunk) */
     size_t   nchunks, cap_chunks;
     dump_chunk *chunks;

@@ -45,6 +45,7 @@ void dump_manifest_free(dump_manifest *m)
     if (!m) return;
     for (size_t i = 0; i < m->nchunks; i++) free(m->chunks[i].file);
     free(m->chunks);
+    cJSON_Delete(m->job);
     arena_free(&m->mem);
     memset(m, 0, sizeof *m);
 }
@@ -166,6 +167,10 @@ static cJSON *column_json(const dump_column *c)
     if (c->lt.kind == LT_TIME && c->lt.fixed) cJSON_AddBoolToObject(o, "mysql_duration", 1);
     if (c->nlabels > 0) cJSON_AddItemToObject(o, "labels", str_array(c->labels, c->nlabels));
     else cJSON_AddNullToObject(o, "labels");
+    if (c->enum_type) add_str(o, "enum_type", c->enum_type);
+    if (c->enum_create) add_str(o, "enum_create", c->enum_create);
+    if (c->on_update) add_str(o, "on_update", c->on_update);
+    if (c->lossy) add_str(o, "lossy", c->lossy);
     return o;
 }
 
@@ -198,6 +203,7 @@ static cJSON *table_json(const dump_table *t)
             add_str(p, "column", x->parts[k].column);
             add_str(p, "expr", x->parts[k].expr);
             cJSON_AddBoolToObject(p, "desc", x->parts[k].desc);
+            if (x->parts[k].collation) add_str(p, "collation", x->parts[k].collation);
             cJSON_AddItemToArray(parts, p);
         }
         add_str(xi, "where", x->where);
@@ -234,6 +240,9 @@ static cJSON *table_json(const dump_table *t)
         cJSON_AddNullToObject(o, "identity");
     }
     add_str(o, "key_column", t->key_column);
+    if (t->rowid_alias) add_str(o, "rowid_alias", t->rowid_alias);
+    if (t->autoincrement) cJSON_AddBoolToObject(o, "autoincrement", 1);
+    if (t->has_rowid) cJSON_AddBoolToObject(o, "has_rowid", 1);
     add_i64(o, "est_rows", t->est_rows);
     add_str(o, "sql", t->sql);
     return o;
@@ -317,6 +326,7 @@ char *dump_manifest_to_json(const dump_manifest *m)
     add_u64(o, "rows", rows);
     add_u64(o, "bytes", bytes);
     add_u64(o, "compressed_bytes", zbytes);
+    if (m->job) cJSON_AddItemToObject(root, "job", cJSON_Duplicate(m->job, 1));
 
     text = cJSON_Print(root);
     cJSON_Delete(root);
@@ -543,6 +553,10 @@ static void read_column(rd *r, const cJSON *o, const char *path, dump_column *c)
     c->collation = get_str(r, o, "collation", path, 0);
     if (c->lt.kind == LT_TIME && get_bool(r, o, "mysql_duration", path)) c->lt.fixed = 1;
     c->labels = get_strs(r, o, "labels", path, &c->nlabels);
+    c->enum_type = get_str(r, o, "enum_type", path, 0);
+    c->enum_create = get_str(r, o, "enum_create", path, 0);
+    c->on_update = get_str(r, o, "on_update", path, 0);
+    c->lossy = get_str(r, o, "lossy", path, 0);
 }
 
 static void read_table(rd *r, const cJSON *o, const char *path, dump_table *t)
@@ -589,6 +603,7 @@ static void read_table(rd *r, const cJSON *o, const char *path, dump_table *t)
             x->parts[k].column = get_str(r, pt, "column", qp, 0);
             x->parts[k].expr = get_str(r, pt, "expr", qp, 0);
             x->parts[k].desc = get_bool(r, pt, "desc", qp);
+            x->parts[k].collation = get_str(r, pt, "collation", qp, 0);
             if (!x->parts[k].column && !x->parts[k].expr) bad(r, qp, "has neither a column nor an expr");
         }
         x->where = get_str(r, it, "where", ip, 0);
@@ -631,6 +646,9 @@ static void read_table(rd *r, const cJSON *o, const char *path, dump_table *t)
         t->identity_high = get_i64(r, id, "high_water", p, 0, 0);
     }
     t->key_column = get_str(r, o, "key_column", path, 0);
+    t->rowid_alias = get_str(r, o, "rowid_alias", path, 0);
+    t->autoincrement = get_bool(r, o, "autoincrement", path);
+    t->has_rowid = get_bool(r, o, "has_rowid", path);
     t->est_rows = get_i64(r, o, "est_rows", path, 0, -1);
     t->sql = get_str(r, o, "sql", path, 0);
 }
@@ -772,6 +790,8 @@ int dump_manifest_parse(const char *text, size_t n, const char *name, dump_manif
         free(c.file);
     }
     if (r.failed) goto fail;
+    o = cJSON_GetObjectItemCaseSensitive(root, "job");
+    if (cJSON_IsObject(o)) m->job = cJSON_Duplicate(o, 1);
     cJSON_Delete(root);
     if (dump_manifest_check(m, name, e)) { dump_manifest_free(m); return -1; }
     return 0;

@@ -39,6 +39,17 @@ char *jobdesc_build(const ferry_plan *p, const ferry_options *o, const char *map
     cJSON_AddStringToObject(opt, "zero_dates", o->zero_dates_null ? "null" : "reject");
     if (map_text) { hash_text(map_text, h); cJSON_AddStringToObject(opt, "map", h); }
     else cJSON_AddNullToObject(opt, "map");
+    if (o->nrenames) {
+        /* Only when given, so that descriptions stored before renames
+         * existed still compare equal. */
+        strbuf sb = STRBUF_INIT;
+        for (int i = 0; i < o->nrenames; i++)
+            strbuf_addf(&sb, "%s%s%s%s=%s", i ? "," : "", o->renames[i].table,
+                        o->renames[i].column ? "." : "",
+                        o->renames[i].column ? o->renames[i].column : "", o->renames[i].to);
+        cJSON_AddStringToObject(opt, "renames", strbuf_cstr(&sb));
+        strbuf_free(&sb);
+    }
 
     cJSON *tables = cJSON_AddArrayToObject(d, "tables");
     for (int i = 0; i < p->ntables; i++) {
@@ -139,6 +150,7 @@ static void diff_options(diff *df, const cJSON *o, const cJSON *n)
         {"tables", "--tables"}, {"exclude", "--exclude"}, {"lower_case", "--lower-case"},
         {"widen", "--widen"}, {"if_exists", "--if-exists"}, {"schema_only", "--schema-only"},
         {"data_only", "--data-only"}, {"zero_dates", "--zero-dates"}, {"map", "--map"},
+        {"renames", "--rename-table/--rename-column"},
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, names[i].key);

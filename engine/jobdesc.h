@@ -7,7 +7,8 @@
  *   {"v":1, "schema":"public",
  *    "options":{"tables":"a*,b", "exclude":"", "lower_case":false, "widen":false,
  *               "if_exists":"fail", "schema_only":false, "data_only":false,
- *               "zero_dates":"reject", "map":"<hash of the --map file>"|null},
+ *               "zero_dates":"reject", "map":"<hash of the --map file>"|null,
+ *               "renames":"old=new,table.old=new" (only when there are renames)},
  *    "tables":[{"name":"events", "source":"events", "key":"id"|null, "ddl":"<hash>",
  *               "cols":[["amount","INTEGER","int32","integer",1], ...]}],   -- name,
  *                  source type, logical type, target type, NOT NULL

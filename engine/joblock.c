@@ -15,6 +15,7 @@
  * processes that do not hold a lock: ferry status). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,17 @@ char *joblock_path(const char *db_path)
 {
     if (!db_path || !*db_path || strcmp(db_path, ":memory:") == 0) return NULL;
     return xasprintf("%s.ferry-lock", db_path);
+}
+
+/* lock_file_of — the lock file of a file-based target: "<db>.ferry-lock"
+ * beside a SQLite database; ".ferry-lock" inside a dump directory (so that
+ * removing an old dump of a series removes its lock file too), creating
+ * the directory when asked (its parent must exist). */
+static char *lock_file_of(const ferry_url *u, int create)
+{
+    if (u->engine != ENGINE_DUMP) return joblock_path(u->path);
+    if (create) (void)mkdir(u->path, 0755);   /* failure shows when the lock file is opened */
+    return xasprintf("%s/.ferry-lock", u->path);
 }
 
 /* The byte of the lock file that stands for the job. */
@@ -111,8 +123,8 @@ int joblock_acquire(job_lock *l, const ferry_url *u, const char *job_id,
     l->fd = -1;
     l->engine = u->engine;
     if (n) holder[0] = '\0';
-    if (u->engine == ENGINE_SQLITE) {
-        char *path = joblock_path(u->path);
+    if (u->engine == ENGINE_SQLITE || u->engine == ENGINE_DUMP) {
+        char *path = lock_file_of(u, 1);
         if (!path) { l->held = 1; return 0; }        /* no file: nobody else can see it */
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0) {
@@ -214,8 +226,8 @@ int joblock_holder(ferry_conn *t, const ferry_url *u, const char *job_id,
                    char *buf, size_t n, ferry_err *e)
 {
     if (n) buf[0] = '\0';
-    if (u->engine == ENGINE_SQLITE) {
-        char *path = joblock_path(u->path);
+    if (u->engine == ENGINE_SQLITE || u->engine == ENGINE_DUMP) {
+        char *path = lock_file_of(u, 0);
         if (!path) return 0;
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         free(path);

@@ -13,27 +13,36 @@
 #include <string.h>
 #include <unistd.h>
 #include "copy.h"
+#include "dumpcmd.h"
+#include "version.h"
 #include "status.h"
+#include "ping.h"
 #include "verify.h"
 #include "err.h"
 #include "run.h"
 #include "util.h"
 #include "types.h"
 #include "retry.h"
+#include "jobfile.h"
+#include "multi.h"
+#include "rename.h"
 #include "../drivers/driver.h"
 
-#ifndef FERRY_VERSION
-#define FERRY_VERSION "0.1.0"
-#endif
 
 static const char *MAIN_HELP =
 "ferry " FERRY_VERSION " — move a database, schema and data, between engines.\n"
 "\n"
 "Usage:\n"
 "  ferry copy SOURCE TARGET [options]   copy schema and data (rerun to resume)\n"
+"  ferry copy SOURCE... TARGET --schema-per-source   several sources, one schema each\n"
+"  ferry run JOBFILE [options]          a copy described in a JSON job file\n"
 "  ferry plan SOURCE TARGET [options]   print the target DDL and type decisions; touch nothing\n"
 "  ferry verify SOURCE TARGET [options] compare row counts and checksums, per table and chunk\n"
+"  ferry dump SOURCE DIR [options]      a consistent, compressed, checksummed dump (rerun to resume)\n"
+"  ferry restore DIR TARGET [options]   restore a dump into any engine (rerun to resume)\n"
+"  ferry verify DIR [--quick] [--json]  check a dump alone: every chunk's checksum and count\n"
 "  ferry status TARGET [--json]         list the ferry jobs recorded in TARGET\n"
+"  ferry ping URL [--json]              connect; print server, user, TLS, latency, settings\n"
 "  ferry types DIALECT                  print a type table: sqlite, postgresql, mysql\n"
 "  ferry help [COMMAND]                 this text, or a command's options\n"
 "  ferry --version\n"
@@ -46,8 +55,12 @@ static const char *MAIN_HELP =
 "              postgres://...  \"host=... port=... dbname=... user=...\"\n"
 "              (libpq's PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSSLMODE, ~/.pgpass)\n"
 "  MySQL       mysql://user[:password]@host[:port]/db  mariadb://...  ?unix_socket=/path\n"
-"              ?ssl-mode=REQUIRED&ssl-ca=...   (MYSQL_PWD, ~/.my.cnf, ?defaults-file=)\n"
+"              ?ssl-mode=REQUIRED&ssl-ca=...  ?defaults-file=FILE\n"
+"              (MYSQL_HOST MYSQL_TCP_PORT MYSQL_UNIX_PORT MYSQL_PWD, ~/.my.cnf)\n"
+"  env:NAME    the URL is the value of environment variable NAME (any form above), e.g.\n"
+"              ferry copy env:DATABASE_URL env:STAGING_URL\n"
 "  Driver suffixes such as +asyncpg, +psycopg2, +aiosqlite, +pymysql are accepted.\n"
+"  What a URL leaves out (postgresql:///app, mysql://) comes from the variables above.\n"
 "  Passwords are never printed or stored.\n"
 "\n"
 "Exit codes: 0 ok, 2 usage, 3 source error, 4 target error, 5 finished with rejected rows,\n"
@@ -56,6 +69,7 @@ static const char *MAIN_HELP =
 
 static const char *COPY_HELP =
 "Usage: ferry copy SOURCE TARGET [options]\n"
+"       ferry copy SOURCE... TARGET --schema-per-source [options]\n"
 "\n"
 "Copy tables, keys, indexes, foreign keys, defaults, sequences and views from SOURCE into\n"
 "TARGET. Rows move in chunks; each chunk commits together with its checkpoint in ferry's\n"
@@ -91,6 +105,15 @@ static const char *COPY_HELP =
 "  --lock-timeout SECONDS    how long a source read waits for a table another session has\n"
 "                            locked (ALTER, DROP, LOCK TABLE) before failing (default 60;\n"
 "                            0 = wait for ever)\n"
+"  --rename-table OLD=NEW    create source table OLD as NEW (its keys, indexes, foreign\n"
+"                            keys and the views reading it follow; repeatable)\n"
+"  --rename-column T.OLD=NEW create column OLD of source table T as NEW (repeatable)\n"
+"  --schema-per-source       several SOURCEs, or a quoted glob ('data/project_*.db'), into one\n"
+"                            PostgreSQL TARGET, each into its own schema, in parallel (the\n"
+"                            --jobs writers are shared); one report; rerun to resume them all\n"
+"  --schema-name TEMPLATE    each source's schema (default {stem}: the file name without its\n"
+"                            extension, or the source database's name)\n"
+"  --schema-for SOURCE=NAME  the schema of one source (as typed), instead of the template\n"
 "  --quiet                   print nothing but errors\n"
 "\n"
 "Values that do not fit their column's type (text in an integer column, invalid UTF-8,\n"
@@ -106,10 +129,16 @@ static const char *PLAN_HELP =
 "and the chunk count. Reads the source; does not connect to the target.\n"
 "\n"
 "Options: --json, and the copy options that change the plan: --tables --exclude\n"
-"--target-schema --chunk-rows --map --widen --lower-case\n";
+"--target-schema --chunk-rows --map --widen --lower-case --rename-table --rename-column\n";
 
 static const char *VERIFY_HELP =
 "Usage: ferry verify SOURCE TARGET [options]\n"
+"       ferry verify DIR [--quick] [--json] [--quiet]\n"
+"\n"
+"With one argument, a dump directory is checked alone: every chunk file decoded and its rows,\n"
+"sizes and checksums compared with the manifest (--quick: file checksums only), the chunks\n"
+"covering every table; a damaged, missing or unrecorded file is named. Exit 0 whole, 8 damaged\n"
+"or incomplete, 3 no readable manifest. See docs/dumps.md.\n"
 "\n"
 "Compare SOURCE with the TARGET a `ferry copy` made of it; nothing is written. Per table: the\n"
 "row count and an order-independent checksum (XXH3) of every row's logical values; per chunk\n"
@@ -124,7 +153,7 @@ static const char *VERIFY_HELP =
 "  --tables GLOB[,GLOB...]   only these tables\n"
 "  --exclude GLOB[,GLOB...]  not these tables\n"
 "  --target-schema NAME      PostgreSQL schema holding the target tables (default public)\n"
-"  --map FILE, --widen, --lower-case, --zero-dates null\n"
+"  --map FILE, --widen, --lower-case, --zero-dates null, --rename-table, --rename-column\n"
 "                            as given to the copy\n"
 "  --chunk-rows N            rows per compared chunk (default 50000)\n"
 "  --json                    the result as one JSON document on stdout\n"
@@ -132,6 +161,59 @@ static const char *VERIFY_HELP =
 "\n"
 "Exit codes: 0 equal, 8 different (a table or row missing, extra, or changed), 2 usage,\n"
 "            3 source error, 4 target error, 6 interrupted.\n";
+
+static const char *PING_HELP =
+"Usage: ferry ping URL [--json] [--quiet]\n"
+"\n"
+"Connect to URL as a copy would (any engine; env:NAME, PG* and MYSQL_* variables work the\n"
+"same) and print: engine and server version, database, user, host and port (or unix socket,\n"
+"or the SQLite file and its size), whether TLS is in use (protocol, cipher), the connect time,\n"
+"the round-trip latency (median of 5 x SELECT 1), and the server settings that matter for a\n"
+"copy (PostgreSQL max_connections, wal_level, server_encoding, ...; MySQL/MariaDB\n"
+"max_allowed_packet, local_infile, sql_mode, innodb_flush_log_at_trx_commit, ...; SQLite\n"
+"journal_mode, page_size, ...). Writes nothing; a SQLite file is opened read-only. The\n"
+"password is never printed. See docs/ping.md.\n"
+"\n"
+"Options:\n"
+"  --json     one JSON object on stdout (also on failure: \"ok\": false and the error)\n"
+"  --quiet    print nothing but errors: the exit code tells\n"
+"\n"
+"Exit codes: 0 connected, 2 usage (bad arguments, a URL ferry does not understand,\n"
+"            env:NAME not set or empty), 3 cannot connect (unreachable, refused, wrong\n"
+"            password, TLS required but refused, no such database or file), 1 other.\n";
+
+static const char *DUMP_HELP =
+"Usage: ferry dump SOURCE DIR [options]\n"
+"\n"
+"Dump SOURCE (SQLite, PostgreSQL, MySQL/MariaDB) into the directory DIR: a manifest.json with\n"
+"the whole logical schema and one zstd-compressed, checksummed file per chunk of rows, read\n"
+"from one consistent snapshot by parallel readers and written by parallel writers. The same\n"
+"as ferry copy SOURCE dump:DIR (every copy option applies). Rerun to resume an interrupted\n"
+"dump. DIR may end in a strftime pattern for scheduled dumps: /backups/app/%Y%m%d-%H%M%S;\n"
+"then an interrupted dump of the series is finished first, \"latest\" beside it points to the\n"
+"newest complete dump, and --keep N removes older complete dumps of the same source.\n"
+"See docs/dumps.md (cron and systemd examples) and docs/dump-format.md.\n"
+"\n"
+"Options (besides ferry copy's --tables, --exclude, --jobs, --chunk-rows, --report, ...):\n"
+"  --level N                 zstd level 1..19 (default 1: fastest; 3..19 smaller, slower)\n"
+"  --compress-threads N      zstd worker threads per writer (default 0: the writer itself)\n"
+"  --keep N                  keep the N newest complete dumps of the series (and the\n"
+"                            older dumps their increments need)\n"
+"  --incremental             only rows newer than the previous complete dump of the series:\n"
+"                            by --updated-at column, else by integer key (new rows only)\n"
+"  --updated-at [TABLE.]COL  the column that says a row changed (repeatable, or a,b)\n"
+"  --restart                 throw away an interrupted dump in DIR and start over\n"
+"\n"
+"Exit codes: as ferry copy (0 ok, 3 source error, 4 cannot write DIR, 6 interrupted: rerun).\n";
+
+static const char *RESTORE_HELP =
+"Usage: ferry restore DIR TARGET [options]\n"
+"\n"
+"Restore a complete dump into TARGET (any engine): the same as ferry copy dump:DIR TARGET,\n"
+"with the same type planning, chunk-and-checkpoint contract (rerun to resume) and report.\n"
+"An incomplete or damaged dump is refused before anything is written (ferry verify DIR).\n"
+"An increment (ferry dump --incremental) is restored with the dumps it builds on: the base\n"
+"first, then each increment in order, its rows replacing rows of the same primary key.\n";
 
 static const char *STATUS_HELP =
 "Usage: ferry status TARGET [--json]\n"
@@ -154,6 +236,10 @@ static const command COMMANDS[] = {
     {"plan", &PLAN_HELP, 2, "SOURCE TARGET", plan_command},
     {"verify", &VERIFY_HELP, 2, "SOURCE TARGET", verify_command},
     {"status", &STATUS_HELP, 1, "TARGET", status_command},
+    {"ping", &PING_HELP, 1, "URL", ping_command},
+    {"dump", &DUMP_HELP, 2, "SOURCE DIR", dump_command},
+    {"restore", &RESTORE_HELP, 2, "DIR TARGET", restore_command},
+    {"run", &JOBFILE_HELP, 1, "JOBFILE", NULL},   /* main() hands it to run_job_file */
 };
 
 static const command *command_named(const char *name)
@@ -243,18 +329,28 @@ static void free_options(ferry_options *o)
 {
     for (int i = 0; i < o->ntables; i++) free(o->tables[i]);
     for (int i = 0; i < o->nexclude; i++) free(o->exclude[i]);
+    for (int i = 0; i < o->nupdated_at; i++) free(o->updated_at[i]);
+    free(o->updated_at);
     free(o->tables);
     free(o->exclude);
+    renames_free(o->renames, o->nrenames);
+    free(o->sources);
+    free(o->schema_for);
 }
 
 enum {
     OPT_TABLES = 1000, OPT_EXCLUDE, OPT_SCHEMA, OPT_JOBS, OPT_CHUNK, OPT_IF_EXISTS,
     OPT_SCHEMA_ONLY, OPT_DATA_ONLY, OPT_RESTART, OPT_MAP, OPT_WIDEN, OPT_LOWER, OPT_PROGRESS,
     OPT_REPORT, OPT_REJECTS, OPT_MAX_ERRORS, OPT_QUIET, OPT_JSON, OPT_HELP, OPT_MEMORY,
-    OPT_COPY_FORMAT, OPT_ZERO_DATES, OPT_VERIFY, OPT_RETRIES, OPT_LOCK_TIMEOUT
+    OPT_COPY_FORMAT, OPT_ZERO_DATES, OPT_VERIFY, OPT_RETRIES, OPT_LOCK_TIMEOUT,
+    OPT_RENAME_TABLE, OPT_RENAME_COLUMN, OPT_SCHEMA_PER_SOURCE, OPT_SCHEMA_NAME, OPT_SCHEMA_FOR,
+    OPT_LEVEL, OPT_COMPRESS_THREADS, OPT_KEEP, OPT_QUICK, OPT_INCREMENTAL, OPT_UPDATED_AT
 };
 
-static int run_command(const command *cmd, int argc, char **argv)
+/* run_command — parse argv (argv[0] is the command) and run cmd. npos: how
+ * many positional arguments to expect, or -1 for the command's own count
+ * (`ferry run` knows how many the job file gave). */
+static int run_command(const command *cmd, int argc, char **argv, int npos)
 {
     static const struct option longopts[] = {
         {"tables", required_argument, NULL, OPT_TABLES},
@@ -279,6 +375,17 @@ static int run_command(const command *cmd, int argc, char **argv)
         {"verify", no_argument, NULL, OPT_VERIFY},
         {"retries", required_argument, NULL, OPT_RETRIES},
         {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+        {"rename-table", required_argument, NULL, OPT_RENAME_TABLE},
+        {"rename-column", required_argument, NULL, OPT_RENAME_COLUMN},
+        {"schema-per-source", no_argument, NULL, OPT_SCHEMA_PER_SOURCE},
+        {"schema-name", required_argument, NULL, OPT_SCHEMA_NAME},
+        {"schema-for", required_argument, NULL, OPT_SCHEMA_FOR},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"compress-threads", required_argument, NULL, OPT_COMPRESS_THREADS},
+        {"keep", required_argument, NULL, OPT_KEEP},
+        {"quick", no_argument, NULL, OPT_QUICK},
+        {"incremental", no_argument, NULL, OPT_INCREMENTAL},
+        {"updated-at", required_argument, NULL, OPT_UPDATED_AT},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, OPT_HELP},
@@ -292,6 +399,7 @@ static int run_command(const command *cmd, int argc, char **argv)
     o.chunk_rows = 50000;
     o.max_errors = -1;
     o.retries = 5;
+    o.dump_workers = -1;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -352,6 +460,37 @@ static int run_command(const command *cmd, int argc, char **argv)
             if (parse_count(optarg, 0, &v)) { free_options(&o); return usage_error(cmd->name, "--max-errors wants a number >= 0, not \"%s\"", optarg); }
             o.max_errors = v;
             break;
+        case OPT_RENAME_TABLE:
+        case OPT_RENAME_COLUMN: {
+            char why[200];
+            if (renames_add(&o.renames, &o.nrenames, optarg, c == OPT_RENAME_COLUMN, why, sizeof why)) {
+                free_options(&o);
+                return usage_error(cmd->name, "%s", why);
+            }
+            break;
+        }
+        case OPT_SCHEMA_PER_SOURCE: o.schema_per_source = 1; break;
+        case OPT_SCHEMA_NAME: o.schema_name = optarg; break;
+        case OPT_SCHEMA_FOR:
+            if (!strchr(optarg, '=')) { free_options(&o); return usage_error(cmd->name, "--schema-for wants SOURCE=SCHEMA, not \"%s\"", optarg); }
+            o.schema_for = xrealloc(o.schema_for, sizeof(char *) * (size_t)(o.nschema_for + 1));
+            o.schema_for[o.nschema_for++] = optarg;
+            break;
+        case OPT_LEVEL:
+            if (parse_count(optarg, 1, &v) || v > 19) { free_options(&o); return usage_error(cmd->name, "--level wants a zstd level from 1 to 19, not \"%s\"", optarg); }
+            o.dump_level = (int)v;
+            break;
+        case OPT_COMPRESS_THREADS:
+            if (parse_count(optarg, 0, &v) || v > 64) { free_options(&o); return usage_error(cmd->name, "--compress-threads wants a number from 0 to 64, not \"%s\"", optarg); }
+            o.dump_workers = (int)v;
+            break;
+        case OPT_KEEP:
+            if (parse_count(optarg, 1, &v) || v > 100000) { free_options(&o); return usage_error(cmd->name, "--keep wants a number of dumps >= 1, not \"%s\"", optarg); }
+            o.keep = (int)v;
+            break;
+        case OPT_QUICK: o.quick = 1; break;
+        case OPT_INCREMENTAL: o.incremental = 1; break;
+        case OPT_UPDATED_AT: split_globs(optarg, &o.updated_at, &o.nupdated_at); break;
         case OPT_QUIET: o.quiet = 1; break;
         case OPT_JSON: o.json = 1; break;
         case OPT_HELP: fputs(command_help(cmd->name), stdout); free_options(&o); return EXIT_OK;
@@ -366,7 +505,22 @@ static int run_command(const command *cmd, int argc, char **argv)
         }
         }
     }
-    if (argc - optind != cmd->nargs) {
+    /* copy takes several sources (SOURCE... TARGET) for --schema-per-source */
+    int several = cmd->run == copy_command && npos < 0 && argc - optind > 2;
+    if (npos >= 0 && argc - optind != npos) {
+        const char *extra = argc - optind > npos ? argv[optind + npos] : "";
+        free_options(&o);
+        return usage_error(cmd->name, "only options may follow the job file, not \"%s\"", extra);
+    }
+    /* ferry verify DIR: a dump checked alone */
+    if (npos < 0 && cmd->run == verify_command && argc - optind == 1) {
+        o.source_text = argv[optind];
+        signal_quiet = o.quiet;
+        rc = dump_verify_command(&o);
+        free_options(&o);
+        return rc;
+    }
+    if (npos < 0 && argc - optind != cmd->nargs && !several) {
         free_options(&o);
         return usage_error(cmd->name, cmd->nargs == 1 ? "needs exactly one argument: %s"
                                                       : "needs exactly two arguments: %s",
@@ -378,13 +532,23 @@ static int run_command(const command *cmd, int argc, char **argv)
     }
     if (cmd->nargs == 2) {
         o.source_text = argv[optind];
-        o.target_text = argv[optind + 1];
+        o.target_text = argv[argc - 1];
+        o.nsources = argc - optind - 1;
+        o.sources = xcalloc((size_t)o.nsources, sizeof(char *));
+        for (int i = 0; i < o.nsources; i++) o.sources[i] = argv[optind + i];
     } else {
         o.target_text = argv[optind];
     }
     signal_quiet = o.quiet;
-    rc = cmd->run(&o);
-    if (rc == EXIT_INTERRUPTED && cmd->run == copy_command)
+    if (cmd->run == copy_command && (o.schema_per_source || o.nsources > 1))
+        rc = multi_copy_command(&o);
+    else if (o.schema_per_source || o.schema_name || o.nschema_for)
+        rc = usage_error(cmd->name, "--schema-per-source, --schema-name and --schema-for only "
+                         "apply to ferry copy SOURCE... TARGET --schema-per-source%s", "");
+    else
+        rc = cmd->run(&o);
+    if (rc == EXIT_INTERRUPTED && (cmd->run == copy_command || cmd->run == dump_command ||
+                                   cmd->run == restore_command))
         fprintf(stderr, "ferry: to resume, run: %s\n", ferry_command());
     free_options(&o);
     return rc;
@@ -394,7 +558,8 @@ int main(int argc, char **argv)
 {
     struct sigaction sa;
     ferry_command_set(argc, argv);
-    signal_messages(argc > 1 && strcmp(argv[1], "copy") == 0);
+    signal_messages(argc > 1 && (strcmp(argv[1], "copy") == 0 || strcmp(argv[1], "run") == 0 ||
+                                 strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "restore") == 0));
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -426,16 +591,24 @@ int main(int argc, char **argv)
         strbuf_free(&sb);
         return EXIT_OK;
     }
+    if (!strcmp(argv[1], "run")) {
+        jobfile_args ja;
+        int rc = jobfile_load(argc - 2, argv + 2, &ja);
+        if (rc != EXIT_OK || ja.argc == 0) return rc;      /* errors printed, or --help */
+        rc = run_command(command_named("copy"), ja.argc, ja.argv, ja.npositional);
+        jobfile_args_free(&ja);
+        return rc;
+    }
     if (!strcmp(argv[1], "help")) {
         if (argc < 3) { fputs(MAIN_HELP, stdout); return EXIT_OK; }
         const char *h = command_help(argv[2]);
-        if (!h) { fprintf(stderr, "ferry: no command \"%s\"; commands: copy, plan, verify, status\n", argv[2]); return EXIT_USAGE; }
+        if (!h) { fprintf(stderr, "ferry: no command \"%s\"; commands: copy, run, plan, verify, status, ping\n", argv[2]); return EXIT_USAGE; }
         fputs(h, stdout);
         return EXIT_OK;
     }
     const command *cmd = command_named(argv[1]);
-    if (cmd) return run_command(cmd, argc - 1, argv + 1);
-    fprintf(stderr, "ferry: unknown command \"%s\"; commands: copy, plan, verify, status, "
+    if (cmd) return run_command(cmd, argc - 1, argv + 1, -1);
+    fprintf(stderr, "ferry: unknown command \"%s\"; commands: copy, run, plan, verify, status, ping, "
             "types (ferry --help)\n", argv[1]);
     return EXIT_USAGE;
 }

@@ -52,6 +52,7 @@
 #include "queue.h"
 #include "checkpoint.h"
 #include "retry.h"
+#include "upsert.h"
 #include "../drivers/reconnect.h"
 
 #define BATCH_MAX_ROWS  4096
@@ -159,8 +160,9 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
         }
         conv_note note = NOTE_NONE;
         const char *reason = NULL;
-        strbuf_reset(&r->tmp);
-        conv_result cr = convert_value(&t->cols[c].lt, v, &r->tmp, &note, &reason);
+        size_t off;                /* converted straight into the batch */
+        conv_result cr = convert_value(&t->cols[c].lt, v, batch_cell_begin(b, &off), &note,
+                                       &reason);
         if (cr == CONV_REJECT) {
             char lt[64];
             ltype_format(&t->cols[c].lt, lt, sizeof lt);
@@ -178,7 +180,7 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
         if (t->cols[c].lossy)      /* a value through a mapping the plan declared lossy */
             __atomic_fetch_add(&r->ts->notes[c * NOTE__COUNT + NOTE_LOSSY_VALUE], 1,
                                __ATOMIC_RELAXED);
-        batch_set_cell(b, c, r->tmp.buf, r->tmp.len);
+        batch_cell_end(b, c, off);
     }
     batch_commit_row(b);
     batch_set_key(b, key);
@@ -430,7 +432,7 @@ static int read_one_chunk(reader_ctx *r, const plan_chunk *k, ferry_err *e)
 {
     read_spec spec = {r->t->src, r->t->ncols, r->t->read_cols,
                       r->t->whole ? NULL : r->t->key_column,
-                      k->has_lo, k->has_hi, k->lo, k->hi};
+                      k->has_lo, k->has_hi, k->lo, k->hi, r->t->read_filter};
     ferry_conn *src = r->src;
     r->chunk_id = k->id;
     r->chunk_rows = 0;
@@ -538,7 +540,7 @@ static void reject_events(run_ctx *rc, const plan_chunk *k, const reject_list *r
     }
 }
 
-static int copy_begin_table(ferry_conn *dst, const plan_table *t, ferry_err *e)
+static int copy_begin_into(ferry_conn *dst, const plan_table *t, const char *qname, ferry_err *e)
 {
     const char **cols = xcalloc((size_t)t->ncols + 1, sizeof(char *));
     ltype *types = xcalloc((size_t)t->ncols + 1, sizeof(ltype));
@@ -548,11 +550,27 @@ static int copy_begin_table(ferry_conn *dst, const plan_table *t, ferry_err *e)
         cols[c] = strbuf_cstr(&q[c]);
         types[c] = t->cols[c].lt;
     }
-    int rc = dst->drv->copy_begin(dst, t->qname, cols, types, t->ncols, e);
+    int rc = dst->drv->copy_begin(dst, qname, cols, types, t->ncols, e);
     for (int c = 0; c < t->ncols; c++) strbuf_free(&q[c]);
     free(q);
     free(cols);
     free(types);
+    return rc;
+}
+
+static int copy_begin_table(ferry_conn *dst, const plan_table *t, ferry_err *e)
+{
+    return copy_begin_into(dst, t, t->qname, e);
+}
+
+/* copy_begin_stage — an upserted chunk (restore of an increment) goes to
+ * the session's stage table first (engine/upsert.h). */
+static int copy_begin_stage(ferry_conn *dst, const plan_table *t, const char *stage, ferry_err *e)
+{
+    strbuf q = STRBUF_INIT;
+    dst->drv->quote_ident(&q, stage);
+    int rc = upsert_stage_begin(dst, t, stage, e) || copy_begin_into(dst, t, strbuf_cstr(&q), e) ? -1 : 0;
+    strbuf_free(&q);
     return rc;
 }
 
@@ -590,7 +608,16 @@ static int write_chunk(writer_ctx *w, queue_chunk *qc, ferry_err *lost, int64_t 
     double t0 = now_monotonic();
     batch *b;
 
-    if (drv_begin(w->dst, &e) || copy_begin_table(w->dst, t, &e)) {
+    int up = rc->opts->upsert && upsert_applies(t);
+    /* an increment's keyless table holds all its rows: they replace the
+     * target's, in the transaction that loads them (one chunk: no key) */
+    int replace = rc->opts->upsert && !up && t->src->replace_all;
+    char stage[40];
+    upsert_stage_name(k->table, stage, sizeof stage);
+    if (drv_begin(w->dst, &e) ||
+        (w->dst->drv->chunk_begin && w->dst->drv->chunk_begin(w->dst, k->table, k->id, &e)) ||
+        (replace && upsert_replace_all(w->dst, t, &e)) ||
+        (up ? copy_begin_stage(w->dst, t, stage, &e) : copy_begin_table(w->dst, t, &e))) {
         copy_ok = 0;
         status = -1;
     }
@@ -609,6 +636,7 @@ static int write_chunk(writer_ctx *w, queue_chunk *qc, ferry_err *lost, int64_t 
         goto out;
     }
     if (status == 0 && copy_ok && w->dst->drv->copy_end(w->dst, &rows, &e)) copy_ok = 0;
+    if (status == 0 && copy_ok && up && upsert_stage_merge(w->dst, t, stage, &e)) copy_ok = 0;
     if (status == 0 && !copy_ok) {
         drv_rollback(w->dst);
         if (is_data_error(&e)) {

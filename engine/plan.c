@@ -118,6 +118,69 @@ static char *target_name(ferry_plan *p, const char *src, const char *what)
     return short_name;
 }
 
+/* plan_rename — the name --rename-table (column NULL) or --rename-column
+ * gives a source table or column, NULL when none does. Source names match
+ * without regard to case, as --tables does; the last rename given for a
+ * name wins, so options after a job file override the file's. */
+static const char *plan_rename(const ferry_plan *p, const char *table, const char *column)
+{
+    const char *to = NULL;
+    for (int i = 0; i < p->opts->nrenames; i++) {
+        const ferry_rename *r = &p->opts->renames[i];
+        if (strcasecmp(r->table, table) != 0) continue;
+        if (column ? r->column && strcasecmp(r->column, column) == 0 : !r->column) to = r->to;
+    }
+    return to;
+}
+
+/* object_name — the target name of a source table (column NULL) or
+ * column: the rename, exactly as written (no --lower-case folding: the user
+ * spelled it), else target_name. plan_check_renames has checked that a
+ * rename fits the target's limit. */
+static char *object_name(ferry_plan *p, const char *table, const char *column)
+{
+    const char *to = plan_rename(p, table, column);
+    if (to) return arena_strdup(&p->mem, to);
+    return target_name(p, column ? column : table, column ? "column" : "table");
+}
+
+/* plan_check_renames — every rename names a table (and column) of the
+ * source and fits the target's name limit: a typo in a rename must stop
+ * the copy, not silently keep the old name. A rename of a table left out
+ * by --tables/--exclude is allowed and has no effect (a job file may name
+ * more than one run copies). */
+static int plan_check_renames(ferry_plan *p, ferry_err *e)
+{
+    size_t max_b = (size_t)p->dst->max_ident_bytes, max_c = (size_t)p->dst->max_ident_chars;
+    for (int i = 0; i < p->opts->nrenames; i++) {
+        const ferry_rename *r = &p->opts->renames[i];
+        const char *opt = r->column ? "--rename-column" : "--rename-table";
+        const cat_table *st = NULL;
+        for (int t = 0; t < p->cat->ntables && !st; t++)
+            if (strcasecmp(p->cat->tables[t].name, r->table) == 0) st = &p->cat->tables[t];
+        if (!st) {
+            int is_view = 0;
+            for (int v = 0; v < p->cat->nviews; v++)
+                if (strcasecmp(p->cat->views[v].name, r->table) == 0) is_view = 1;
+            return ferry_err_set(e, FERRY_E_USAGE, "%s %s%s%s=%s: the source has no table \"%s\"%s",
+                                 opt, r->table, r->column ? "." : "", r->column ? r->column : "",
+                                 r->to, r->table, is_view ? " (it is a view: views keep their "
+                                 "names)" : "");
+        }
+        int found = !r->column;
+        for (int c = 0; c < st->ncols && !found; c++)
+            found = strcasecmp(st->cols[c].name, r->column) == 0;
+        if (!found)
+            return ferry_err_set(e, FERRY_E_USAGE, "--rename-column %s.%s=%s: table \"%s\" has no "
+                                 "column \"%s\"", r->table, r->column, r->to, st->name, r->column);
+        if (utf8_prefix_bytes(r->to, max_c, max_b) != strlen(r->to))
+            return ferry_err_set(e, FERRY_E_USAGE, "%s ...=%s: the new name is longer than %s "
+                                 "allows (%s)", opt, r->to, p->dst->name,
+                                 max_b ? "63 bytes" : "64 characters");
+    }
+    return 0;
+}
+
 /* Relation-level names in one schema (tables, views, indexes, key
  * constraints) must be unique in PostgreSQL: a collision is refused,
  * naming both objects, rather than letting one silently replace the other. */
@@ -131,7 +194,7 @@ static int name_claim(ferry_plan *p, name_set *s, const char *name, const char *
         if (strcmp(s->items[i].name, name) == 0)
             return ferry_err_set(e, FERRY_E_USAGE,
                 "target name \"%s\" would be used twice: by %s and by %s; rename one "
-                "in the source or use --map to rename (names are kept exactly unless "
+                "with --rename-table or --rename-column (names are kept exactly unless "
                 "--lower-case folds them)", name, s->items[i].owner, owner);
     name_entry ne = {name, arena_strdup(&p->mem, owner)};
     ARENA_PUSH(&p->mem, s->items, s->n, s->cap, ne);
@@ -165,7 +228,11 @@ static plan_step *plan_add_step(ferry_plan *p, step_kind kind, int table, const 
 /* Expression translation resolves source names (case-insensitively, as
  * SQLite does) to target names: the current table's columns first, then
  * table names, then any selected table's columns (for views). */
-typedef struct resolve_ctx { ferry_plan *p; int table; } resolve_ctx;
+typedef struct resolve_ctx {
+    ferry_plan *p;
+    int table;
+    const char *ambiguous;   /* a column name that --rename-column made mean two things */
+} resolve_ctx;
 
 static const char *resolve_name(void *vctx, const char *src)
 {
@@ -180,10 +247,18 @@ static const char *resolve_name(void *vctx, const char *src)
     }
     for (int i = 0; i < p->ntables; i++)
         if (strcasecmp(p->tables[i].src->name, src) == 0) return p->tables[i].name;
+    /* Any table's columns: the first match, unless renames gave columns
+     * of that source name different target names (then the name is
+     * ambiguous here: the caller decides; views are skipped). */
+    const char *found = NULL;
     for (int i = 0; i < p->ntables; i++)
         for (int c = 0; c < p->tables[i].ncols; c++)
-            if (strcasecmp(p->tables[i].cols[c].src->name, src) == 0)
-                return p->tables[i].cols[c].name;
+            if (strcasecmp(p->tables[i].cols[c].src->name, src) == 0) {
+                if (!found) found = p->tables[i].cols[c].name;
+                else if (strcmp(found, p->tables[i].cols[c].name) != 0 && !rc->ambiguous)
+                    rc->ambiguous = arena_strdup(&p->mem, src);
+            }
+    if (found) return found;
     /* Views may read views: same naming rule as tables (views with names
      * over 63 bytes are rare enough to be left to PostgreSQL's verdict). */
     for (int v = 0; v < p->cat->nviews; v++)
@@ -196,11 +271,39 @@ static const char *resolve_name(void *vctx, const char *src)
     return NULL;
 }
 
+/* plan_dump_same_type — restoring a dump into the engine it was taken
+ * from plans a column as a live same-engine copy (the native type kept)
+ * when the native type still reads as the logical type the dump stores. */
+static int plan_dump_same_type(const ferry_plan *p, const plan_table *t, const plan_column *c,
+                               const type_map *src_map)
+{
+    ltype lt;
+    const char *rule = NULL, *lossy = NULL;
+    char a[64], b[64];
+    if (p->src_sql != p->dst_sql || p->opts->map_file) return 0;
+    if (type_map_to_logical_ex(src_map, t->src->name, c->src->name, c->src->native_type, &lt,
+                               &rule, &lossy) != 0)
+        return 0;
+    ltype_format(&lt, a, sizeof a);
+    ltype_format(c->src->stored_lt, b, sizeof b);
+    return strcmp(a, b) == 0 && lt.fixed == c->src->stored_lt->fixed;
+}
+
 /* plan_column_types — logical and native type of one column. */
 static int plan_column_types(ferry_plan *p, plan_table *t, plan_column *c,
                              const type_map *src_map, const type_map *dst_map, ferry_err *e)
 {
     const char *lossy = NULL;
+    if (src_map && c->src->stored_lt && !plan_dump_same_type(p, t, c, src_map)) {
+        /* A dump read into another engine (or a type the native mapping no
+         * longer gives): the values are stored as this logical type. */
+        c->lt = *c->src->stored_lt;
+        /* a MySQL duration stays one only between MySQL servers (below) */
+        if (c->lt.kind == LT_TIME) c->lt.fixed = 0;
+        c->rule = "dump: the logical type the dump stores";
+        c->src_lossy = c->src->stored_lossy;
+        src_map = NULL;
+    }
     /* src_map NULL: keep the logical type already decided (widened, narrowed). */
     if (src_map) {
         const char *src_lossy = NULL;
@@ -331,6 +434,7 @@ static void plan_enum(ferry_plan *p, plan_table *t, plan_column *c, const char *
 static int plan_generated(ferry_plan *p, const plan_column *c, const char *owner)
 {
     if (!c->src->generated) return 0;
+    if (p->dump_target) return 0;      /* stored with its values; the manifest keeps the expression */
     if (p->src_sql == p->dst_sql && c->src->generated_expr && *c->src->generated_expr &&
         (c->src->generated_stored || p->dst_sql != SQL_POSTGRESQL))
         return 1;
@@ -357,9 +461,10 @@ static int plan_columns(ferry_plan *p, plan_table *t, const type_map *src_map,
         plan_column col = {0}, *c = &col;
         c->src_index = i;
         c->src = &st->cols[i];
-        c->name = target_name(p, c->src->name, "column");
+        c->name = object_name(p, st->name, c->src->name);
         char owner[300];
-        snprintf(owner, sizeof owner, "column \"%s\".\"%s\"", st->name, c->src->name);
+        snprintf(owner, sizeof owner, "column \"%s\".\"%s\"%s", st->name, c->src->name,
+                 plan_rename(p, st->name, c->src->name) ? " (renamed)" : "");
         if (name_claim(p, &cols, c->name, owner, e)) return -1;
         if (plan_column_types(p, t, c, src_map, dst_map, e)) return -1;
         c->notnull = c->src->notnull;
@@ -723,15 +828,19 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
         const cat_index *ix = &st->indexes[x];
         const char *why = NULL;
         int ok = 1;
-        resolve_ctx rctx = {p, ti};
+        resolve_ctx rctx = {p, ti, NULL};
         strbuf_reset(&sb);
         /* Unique constraints get PostgreSQL-style names; SQLite's own
          * (sqlite_autoindex_...) mean nothing to an app. */
         const char *src_name = ix->name;
         if (ix->is_constraint && strncmp(ix->name, "sqlite_autoindex_", 17) == 0) {
             strbuf_addf(&sb, "%s", t->name);
-            for (int k = 0; k < ix->nparts; k++)
-                strbuf_addf(&sb, "_%s", ix->parts[k].column ? ix->parts[k].column : "expr");
+            for (int k = 0; k < ix->nparts; k++) {
+                /* the target column names: a renamed column renames the constraint */
+                const char *pc = ix->parts[k].column;
+                const char *tc = pc ? column_target(t, pc) : NULL;
+                strbuf_addf(&sb, "_%s", tc ? tc : pc ? pc : "expr");
+            }
             strbuf_adds(&sb, "_key");
             src_name = arena_strdup(&p->mem, strbuf_cstr(&sb));
             strbuf_reset(&sb);
@@ -869,7 +978,8 @@ static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_er
         }
         plan_table *rt = &p->tables[ri];
         strbuf_reset(&sb);
-        strbuf_addf(&sb, "%s_%s_fkey", t->name, fk->cols[0]);
+        const char *fk_col = column_target(t, fk->cols[0]);
+        strbuf_addf(&sb, "%s_%s_fkey", t->name, fk_col ? fk_col : fk->cols[0]);
         char *cname = target_name(p, fk->name ? fk->name : strbuf_cstr(&sb), "constraint");
         /* Constraint names are per table in PostgreSQL; keep them unique per
          * job anyway so steps have distinct ids. */
@@ -972,7 +1082,7 @@ static int plan_constraint_steps(ferry_plan *p, int ti, name_set *cons, ferry_er
         const cat_check *ck = &st->checks[c];
         const char *why = NULL;
         strbuf ex = STRBUF_INIT;
-        resolve_ctx rctx = {p, ti};
+        resolve_ctx rctx = {p, ti, NULL};
         char *cname = ck->name ? target_name(p, ck->name, "constraint")
                                : arena_sprintf(&p->mem, "%.*s_check%d", 50, t->name, c + 1);
         if (sqlexpr_translate_ex((sql_dialect)p->src_sql, (sql_dialect)p->dst_sql, ck->expr,
@@ -1027,13 +1137,22 @@ static int plan_view_steps(ferry_plan *p, name_set *rel, ferry_err *e)
         const cat_view *vw = &cat->views[v];
         if (!table_selected(p->opts, vw->name)) continue;
         const char *why = NULL;
-        resolve_ctx rctx = {p, -1};
+        resolve_ctx rctx = {p, -1, NULL};
         strbuf_reset(&ex);
         if (!vw->select_sql ||
             sqlexpr_translate_ex((sql_dialect)p->src_sql, (sql_dialect)p->dst_sql, vw->select_sql,
                                  resolve_name, &rctx, &ex, &why) != 0) {
             plan_skip(p, "view", vw->name, vw->sql, "view not created: %s",
                       why ? why : "definition not understood");
+            continue;
+        }
+        if (rctx.ambiguous) {
+            /* Names in a view are resolved without knowing which table each
+             * belongs to: right while a name means one column name, a guess
+             * once a rename gives it two. Not guessed. */
+            plan_skip(p, "view", vw->name, vw->sql, "view not created: column \"%s\" has "
+                      "different names in the target after --rename-column, and the view is not "
+                      "rewritten table by table; recreate it from its text", rctx.ambiguous);
             continue;
         }
         char *vname = target_name(p, vw->name, "view");
@@ -1085,7 +1204,7 @@ static int widen_row(void *vctx, const ferry_value *vals, int64_t key, ferry_err
 static int plan_widen_scan(ferry_plan *p, plan_table *t, ferry_conn *src,
                            const type_map *dst_map, ferry_err *e)
 {
-    read_spec spec = {t->src, t->ncols, t->read_cols, NULL, 0, 0, 0, 0};
+    read_spec spec = {t->src, t->ncols, t->read_cols, NULL, 0, 0, 0, 0, NULL};
     widen_ctx w = {t};
     if (!src->drv->read_chunk) return ferry_err_set(e, FERRY_E_INTERNAL, "source cannot be scanned");
     if (t->whole) spec.key_column = NULL;
@@ -1161,7 +1280,7 @@ static int plan_key_text(ferry_plan *p, plan_table *t, const type_map *dst_map, 
         else is_key[i] = 0;
     }
     if (any && src && src->drv->read_chunk) {
-        read_spec spec = {st, t->ncols, t->read_cols, t->whole ? NULL : t->key_column, 0, 0, 0, 0};
+        read_spec spec = {st, t->ncols, t->read_cols, t->whole ? NULL : t->key_column, 0, 0, 0, 0, NULL};
         keytext_ctx k = {t, is_key, maxlen};
         if ((rc = src->drv->read_chunk(src, &spec, keytext_row, &k, e))) goto out;
         for (int i = 0; i < t->ncols; i++) {
@@ -1201,16 +1320,18 @@ int plan_build(ferry_plan *p, const ferry_catalog *cat, const ferry_options *opt
     p->schema = opts->target_schema ? arena_strdup(&p->mem, opts->target_schema)
               : dst->has_schemas ? arena_strdup(&p->mem, "public") : NULL;
     p->tables = arena_alloc(&p->mem, sizeof(plan_table) * (size_t)(cat->ntables + 1));
+    if (plan_check_renames(p, e)) return -1;
 
     for (int i = 0; i < cat->ntables; i++) {
         const cat_table *st = &cat->tables[i];
         if (!table_selected(opts, st->name)) continue;
         plan_table *t = &p->tables[p->ntables++];
         t->src = st;
-        t->name = target_name(p, st->name, "table");
+        t->name = object_name(p, st->name, NULL);
         t->qname = qualified(p, t->name);
         char owner[300];
-        snprintf(owner, sizeof owner, "table \"%s\"", st->name);
+        snprintf(owner, sizeof owner, "table \"%s\"%s", st->name,
+                 plan_rename(p, st->name, NULL) ? " (renamed)" : "");
         if (name_claim(p, &rel, t->name, owner, e)) return -1;
         if (plan_columns(p, t, src_map, dst_map, e)) return -1;
         plan_key(p, t);
@@ -1264,5 +1385,6 @@ int plan_build(ferry_plan *p, const ferry_catalog *cat, const ferry_options *opt
                       "search, use a tsvector column and a GIN index); its data is in the "
                       "source's shadow tables");
     p->fingerprint = h;
+    if (p->dump_target) p->nsteps = 0;   /* the schema goes into the manifest */
     return 0;
 }

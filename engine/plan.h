@@ -82,6 +82,8 @@ typedef struct plan_table {
     int         whole;            /* one chunk: no usable key */
     int         first_chunk, nchunks;
     int64_t     rows_estimate;    /* for progress and ETA; -1 unknown */
+    const char *read_filter;      /* incremental dumps: rows the source must also meet
+                                   * (read_spec.filter), NULL for all (engine/incr.c) */
 } plan_table;
 
 typedef struct plan_note {
@@ -109,6 +111,15 @@ typedef struct ferry_plan {
     int            nskipped, cap_skipped;
     plan_note     *skipped;       /* objects not created, with reason and text */
     uint64_t       fingerprint;   /* hash of everything that must match to resume */
+    /* dump_target — set by the caller before plan_build when the target is
+     * a dump directory: the plan is made as for a copy into the source's own
+     * engine (types kept as they are), generated columns are stored as data,
+     * and no DDL step is kept (the schema goes into the dump's manifest). */
+    int            dump_target;
+    /* incr_json — an incremental dump: what each table's rows were chosen
+     * by and its high-water mark for the next dump (engine/incr.c), as the
+     * JSON text the dump's manifest records; NULL otherwise. */
+    char          *incr_json;
 } ferry_plan;
 
 /* plan_build — decide names, types, defaults, DDL and steps for the tables

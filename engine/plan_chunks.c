@@ -32,6 +32,15 @@ int plan_chunks(ferry_plan *p, ferry_conn *src, ferry_err *e)
         plan_table *t = &p->tables[ti];
         int64_t count = 0, min = 0, max = 0;
         t->rows_estimate = t->src->est_rows;
+        if (src->drv->stored_splits) {
+            /* A dump: its own chunks, so each is read from one file. */
+            int64_t *points = NULL;
+            int npoints = 0;
+            if (src->drv->stored_splits(src, t->src, &points, &npoints, e)) return -1;
+            add_ranges(p, ti, points, npoints);
+            free(points);
+            continue;
+        }
         if (t->whole) { add_ranges(p, ti, NULL, 0); continue; }
         if (src->drv->key_stats(src, t->src, t->key_column, &count, &min, &max, e)) return -1;
         t->rows_estimate = count;

@@ -224,6 +224,8 @@ static void print_table(const char *display, job_view *v, int n)
  * file created); errors then read as the target's. */
 static ferry_conn *open_target(const ferry_url *u, ferry_err *e)
 {
+    /* a dump directory is read as it is (drivers/dump.c: SIDE_NONE) */
+    if (u->engine == ENGINE_DUMP) return driver_connect(u, SIDE_NONE, e);
     if (u->engine != ENGINE_SQLITE) return driver_connect(u, SIDE_TARGET, e);
     struct stat st;
     if (u->path && stat(u->path, &st) != 0 && errno == ENOENT) {
@@ -258,12 +260,6 @@ int status_command(const ferry_options *o)
 
     if (ferry_url_parse(o->target_text, &u, &e)) {
         fprintf(stderr, "ferry: error: %s\n", e.msg);
-        return EXIT_USAGE;
-    }
-    if (u.engine == ENGINE_DUMP) {
-        fprintf(stderr, "ferry: error: status: dump directories are not supported by this "
-                "version yet\n");
-        ferry_url_free(&u);
         return EXIT_USAGE;
     }
     if (!(t = open_target(&u, &e)) || state_list_jobs(t, &jobs, &n, &e)) {

@@ -298,6 +298,11 @@ typedef struct map_rule {
     const char *pattern;
     int         match_full;
     int         no_pass;      /* R_NATIVE written "text(max)": no parameter pass-through */
+    /* R_NATIVE written "PATTERN named GLOB|GLOB...": the rule applies only
+     * to columns whose name matches one of the nnames globs (ASCII case
+     * ignored); names NULL: to every column. */
+    const char **names;
+    int         nnames;
     ltype       to;           /* R_NATIVE, R_COLUMN without native_type */
     /* R_LOGICAL: the kind selected (fixed_only: text(fixed) only) and the
      * templates tried in order. */
@@ -391,10 +396,67 @@ static int is_text_max(const char *s)
            is_word(open + 1, (size_t)(close - open - 1), "max") && is_word(close + 1, strlen(close + 1), "");
 }
 
-/* parse_native — "native PATTERN -> LOGICAL". */
-static int parse_native(type_map *m, map_rule *r, const line_ctx *lc, char *subj, char *target)
+/* find_named — in a native rule's subject, the keyword "named" that starts
+ * its column condition ("BINARY(16) named id|*_id"): outside "..." and
+ * after white space, followed by white space or nothing. NULL when the
+ * subject has no condition. */
+static char *find_named(char *subj)
+{
+    int inq = 0;
+    for (char *p = subj; *p; p++) {
+        if (*p == '"') { inq = !inq; continue; }
+        if (!inq && p > subj && isspace((unsigned char)p[-1]) && strncmp(p, "named", 5) == 0 &&
+            (p[5] == '\0' || isspace((unsigned char)p[5])))
+            return p;
+    }
+    return NULL;
+}
+
+/* parse_names — the column globs of a native rule's condition, "a|b*|c",
+ * into r->names (copies in m's arena). Returns 0 or -1 with e set. */
+static int parse_names(type_map *m, map_rule *r, const line_ctx *lc, char *text)
+{
+    int n = 1;
+    char *p, *bar;
+    for (p = text; (p = strchr(p, '|')) != NULL; p++) n++;
+    r->names = arena_alloc(&m->mem, (size_t)n * sizeof *r->names);
+    for (p = text; p; p = bar ? bar + 1 : NULL) {
+        char *g;
+        if ((bar = strchr(p, '|')) != NULL) *bar = '\0';
+        g = trim(p);
+        if (!*g)
+            return line_err(lc, "\"named\" needs column name patterns separated by |, as in "
+                            "\"named id|*_id\"; found an empty one in", text);
+        if (strchr(g, '"')) return line_err(lc, "unexpected quote in column name pattern", g);
+        r->names[r->nnames++] = arena_strdup(&m->mem, g);
+    }
+    return 0;
+}
+
+/* names_match — column matches one of r's column globs, or r has none. */
+static int names_match(const map_rule *r, const char *column)
+{
+    if (!r->names) return 1;
+    for (int i = 0; column && i < r->nnames; i++)
+        if (type_glob(r->names[i], column)) return 1;
+    return 0;
+}
+
+/* add_names — r's column condition as a rule spells it: " named a|b". */
+static void add_names(strbuf *sb, const map_rule *r)
+{
+    for (int i = 0; r->names && i < r->nnames; i++)
+        strbuf_addf(sb, "%s%s", i ? "|" : " named ", r->names[i]);
+}
+
+/* parse_native — "native PATTERN [named GLOB|...] -> LOGICAL"; names is
+ * the text after "named", or NULL. */
+static int parse_native(type_map *m, map_rule *r, const line_ctx *lc, char *subj, char *names,
+                        char *target)
 {
     char lt[64], *pat;
+    strbuf cond = STRBUF_INIT;
+    if (names && parse_names(m, r, lc, names)) return -1;
     if (is_text_max(target)) {
         ltype_init(&r->to, LT_TEXT);
         r->no_pass = 1;
@@ -408,9 +470,12 @@ static int parse_native(type_map *m, map_rule *r, const line_ctx *lc, char *subj
     r->match_full = strchr(pat, '(') != NULL;
     if (r->no_pass) snprintf(lt, sizeof lt, "text(max)");
     else ltype_format(&r->to, lt, sizeof lt);
-    r->desc = arena_sprintf(&m->mem, "%s:%d native %s -> %s%s%s%s", lc->file, lc->line,
-                            *pat ? pat : "\"\"", lt, r->lossy ? " (lossy: " : "",
-                            r->lossy ? r->lossy : "", r->lossy ? ")" : "");
+    add_names(&cond, r);
+    r->desc = arena_sprintf(&m->mem, "%s:%d native %s%s -> %s%s%s%s", lc->file, lc->line,
+                            *pat ? pat : "\"\"", strbuf_cstr(&cond), lt,
+                            r->lossy ? " (lossy: " : "", r->lossy ? r->lossy : "",
+                            r->lossy ? ")" : "");
+    strbuf_free(&cond);
     return 0;
 }
 
@@ -583,7 +648,7 @@ static int parse_column(type_map *m, map_rule *r, const line_ctx *lc, char *subj
 static int parse_line(type_map *m, const line_ctx *lc, char *line)
 {
     map_rule r;
-    char *hash, *arrow, *lossy, *dir, *subj, *target;
+    char *hash, *arrow, *lossy, *dir, *subj, *target, *names = NULL;
     int q;
 
     memset(&r, 0, sizeof r);
@@ -621,13 +686,19 @@ static int parse_line(type_map *m, const line_ctx *lc, char *line)
 
     subj = trim(subj);
     target = trim(target);
+    /* A native rule may end its subject with a column condition. */
+    if (strcmp(dir, "native") == 0 && (names = find_named(subj)) != NULL) {
+        names[-1] = '\0';
+        names += 5;
+        subj = trim(subj);
+    }
     if ((q = unquote(subj)) < 0) return line_err(lc, "malformed quoted string", subj);
     if (!q && !*subj) return line_err(lc, "nothing before \"->\" (write \"\" for the empty type)", NULL);
     if (!*target) return line_err(lc, "nothing after \"->\"", NULL);
     if (strchr(target, '"')) return line_err(lc, "unexpected quote in", target);
 
     if (strcmp(dir, "native") == 0) {
-        if (parse_native(m, &r, lc, subj, target)) return -1;
+        if (parse_native(m, &r, lc, subj, names, target)) return -1;
     } else if (strcmp(dir, "logical") == 0) {
         if (parse_logical(m, &r, lc, subj, target)) return -1;
     } else if (strcmp(dir, "column") == 0) {
@@ -672,6 +743,11 @@ static map_rule rule_copy(arena *a, const map_rule *r)
     c.table_pat = arena_strdup(a, r->table_pat);
     c.column_pat = arena_strdup(a, r->column_pat);
     c.native_type = arena_strdup(a, r->native_type);
+    if (r->nnames) {
+        const char **nm = arena_alloc(a, (size_t)r->nnames * sizeof *nm);
+        for (int i = 0; i < r->nnames; i++) nm[i] = arena_strdup(a, r->names[i]);
+        c.names = nm;
+    }
     if (r->ntmpl) {
         const char **t = arena_alloc(a, (size_t)r->ntmpl * sizeof *t);
         for (int i = 0; i < r->ntmpl; i++) t[i] = arena_strdup(a, r->tmpl[i]);
@@ -792,7 +868,8 @@ int type_map_to_logical_ex(const type_map *m, const char *table, const char *col
     decl_parse(native, &d);
     for (size_t i = 0; i < m->nrules && !hit; i++) {
         const map_rule *r = &m->rules[i];
-        if (r->kind == R_NATIVE && type_glob(r->pattern, r->match_full ? d.full : d.name))
+        if (r->kind == R_NATIVE && type_glob(r->pattern, r->match_full ? d.full : d.name) &&
+            names_match(r, column))
             hit = r;
     }
     if (hit) {
@@ -903,10 +980,14 @@ int type_map_to_native(const type_map *m, const char *table, const char *column,
  * ------------------------------------------------------------------- */
 
 /* add_subject — a rule subject as the file format reads it back: quoted
- * ("" doubling a quote) when it is empty or holds a quote, "#" or "->". */
+ * ("" doubling a quote) when it is empty or holds a quote, "#", "->" or
+ * the word "named" (which would start a column condition). */
 static void add_subject(strbuf *sb, const char *s)
 {
-    if (*s && !strpbrk(s, "\"#") && !strstr(s, "->")) {
+    char *copy = xstrdup(s);
+    int plain = *s && !strpbrk(s, "\"#") && !strstr(s, "->") && !find_named(copy);
+    free(copy);
+    if (plain) {
         strbuf_adds(sb, s);
         return;
     }
@@ -926,6 +1007,7 @@ static void rule_parts(const map_rule *r, strbuf *subj, strbuf *target)
     switch (r->kind) {
     case R_NATIVE:
         add_subject(subj, r->pattern);
+        add_names(subj, r);
         if (r->no_pass) snprintf(lt, sizeof lt, "text(max)");
         else ltype_format(&r->to, lt, sizeof lt);
         strbuf_adds(target, lt);

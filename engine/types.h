@@ -69,7 +69,8 @@ void type_map_free(type_map *m);
 /* type_map_to_logical — map a declared native type (e.g. "NVARCHAR(160)",
  * "NUMERIC(10,2)", "", "UNSIGNED BIG INT") of table.column to a logical
  * type. Column rules ("column Track.Milliseconds int32") win over type
- * patterns. *rule gets a short text of the rule that matched (for the plan).
+ * patterns; a type pattern with a column condition ("native CHAR(32)
+ * named id|*_id -> uuid") applies only to columns so named. *rule gets a short text of the rule that matched (for the plan).
  * Returns 0, or -1 when nothing matched (the caller treats it as an error
  * naming table.column and the type). */
 int type_map_to_logical(const type_map *m, const char *table, const char *column,

@@ -16,7 +16,12 @@
 
 #define ACCEPTED_FORMS                                                         \
     "expected sqlite:///relative.db, sqlite:////abs.db, a path to a SQLite "   \
-    "file, postgresql://user@host/db or \"host=... dbname=...\""
+    "file, postgresql://user@host/db or \"host=... dbname=...\" (or env:NAME " \
+    "for a URL held in environment variable NAME)"
+
+/* env:NAME — the URL is the value of environment variable NAME. */
+#define ENV_PREFIX      "env:"
+#define ENV_NAME_MAX    128
 
 /* The connection keywords libpq knows; any of these passes through. */
 static const char *const libpq_keys[] = {
@@ -649,6 +654,103 @@ static int parse_dump(const char *text, const char *dir, ferry_url *u, ferry_err
     return 0;
 }
 
+/* ------------------------------------------------------------ env:NAME */
+
+/* valid_env_name — NAME as shells and env files write it: letters, digits
+ * and '_', not starting with a digit, at most ENV_NAME_MAX bytes. */
+static int valid_env_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > ENV_NAME_MAX || isdigit((unsigned char)s[0])) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_') return 0;
+    return 1;
+}
+
+/* env_trim — the value of an environment variable as a URL: surrounding
+ * white space dropped (a trailing newline from `$(cat file)` or an env
+ * file), then one pair of matching surrounding quotes (docker --env-file
+ * and systemd EnvironmentFile= keep the quotes a .env file puts around a
+ * value). Returns a new string; caller frees. */
+static char *env_trim(const char *v)
+{
+    size_t lo = 0, hi = strlen(v);
+    while (lo < hi && isspace((unsigned char)v[lo])) lo++;
+    while (hi > lo && isspace((unsigned char)v[hi - 1])) hi--;
+    if (hi - lo >= 2 && (v[lo] == '"' || v[lo] == '\'') && v[hi - 1] == v[lo]) {
+        lo++;
+        hi--;
+        while (lo < hi && isspace((unsigned char)v[lo])) lo++;
+        while (hi > lo && isspace((unsigned char)v[hi - 1])) hi--;
+    }
+    return xstrndup(v + lo, hi - lo);
+}
+
+/* env_reason — from the error of parsing value, the part that says what
+ * is wrong, without the echo of the (masked) value that usage_error puts in
+ * front: the value of a variable is never shown, not even masked, since a
+ * malformed URL may hide its password from the mask. Caller frees. */
+static char *env_reason(const char *value, const char *msg)
+{
+    char *m = ferry_url_mask(value);
+    char *head = xasprintf("cannot understand \"%s\": ", m);
+    char *out;
+    size_t hl = strlen(head);
+
+    if (strncmp(msg, head, hl) == 0) out = xstrdup(msg + hl);
+    else out = xstrdup("it is not a connection string ferry understands; " ACCEPTED_FORMS);
+    free(head);
+    free(m);
+    return out;
+}
+
+/* parse_env — text is "env:NAME": parse the value of NAME as any other
+ * connection text. The result is the same as if the value had been typed
+ * (same engine, keys and display form, so the same job identity); errors
+ * name the variable, never its value. */
+static int parse_env(const char *text, ferry_url *u, ferry_err *e)
+{
+    const char *name = text + strlen(ENV_PREFIX), *raw;
+    char *value = NULL, *why;
+    ferry_err inner;
+    int rc;
+
+    memset(u, 0, sizeof *u);
+    if (!valid_env_name(name))
+        return usage_error(e, text, "env: is followed by the name of an environment variable "
+                           "(letters, digits and _, not starting with a digit), e.g. "
+                           "env:DATABASE_URL");
+    raw = getenv(name);
+    if (!raw) {
+        ferry_err_set(e, FERRY_E_USAGE, "environment variable %s is not set (env:%s): export "
+                      "it with the database URL, or give the URL itself", name, name);
+        return -1;
+    }
+    value = env_trim(raw);
+    if (!*value) {
+        free(value);
+        ferry_err_set(e, FERRY_E_USAGE, "environment variable %s is empty (env:%s): it must "
+                      "hold the database URL", name, name);
+        return -1;
+    }
+    if (strncmp(value, ENV_PREFIX, strlen(ENV_PREFIX)) == 0) {
+        free(value);
+        ferry_err_set(e, FERRY_E_USAGE, "environment variable %s holds another env: reference "
+                      "(env:%s): put the database URL itself in it", name, name);
+        return -1;
+    }
+    memset(&inner, 0, sizeof inner);
+    rc = ferry_url_parse(value, u, &inner);
+    if (rc) {
+        why = env_reason(value, inner.msg);
+        ferry_err_set(e, FERRY_E_USAGE, "environment variable %s (env:%s) does not hold a "
+                      "usable database URL: %s", name, name, why);
+        free(why);
+    }
+    free(value);
+    return rc;
+}
+
 /* ------------------------------------------------------------ the entry */
 
 /* scheme_len — length of a URL scheme ("postgresql+asyncpg") followed by
@@ -676,6 +778,8 @@ int ferry_url_parse(const char *text, ferry_url *u, ferry_err *e)
         ferry_err_set(e, FERRY_E_USAGE, "empty connection string: " ACCEPTED_FORMS);
         return -1;
     }
+    if (strncmp(text, ENV_PREFIX, strlen(ENV_PREFIX)) == 0)
+        return parse_env(text, u, e);
 
     sl = scheme_len(text);
     if (sl) {

@@ -1,5 +1,6 @@
 /* url.h — turning what users type (sqlite:///app.db, a plain path,
- * postgresql+asyncpg://u:p@h/db?ssl=require, libpq keyword strings) into a
+ * postgresql+asyncpg://u:p@h/db?ssl=require, libpq keyword strings, env:NAME
+ * for any of these held in an environment variable) into a
  * parsed, engine-tagged endpoint, and into a display form without secrets. */
 #ifndef FERRY_URL_H
 #define FERRY_URL_H
@@ -38,7 +39,11 @@ typedef struct ferry_url {
 /* ferry_url_parse — parse text into u (zeroed first). Returns 0, or -1 with
  * a FERRY_E_USAGE error naming the problem and the accepted forms. A plain
  * path is accepted as SQLite when the file exists (or when must_exist is 0
- * and it ends in .db/.sqlite/.sqlite3). */
+ * and it ends in .db/.sqlite/.sqlite3). "env:NAME" parses the value of
+ * environment variable NAME instead (white space and one pair of
+ * surrounding quotes trimmed): u is then exactly what the value would give
+ * typed as is (its display form masked as usual); an unset, empty or
+ * malformed variable is an error naming NAME and never showing the value. */
 int  ferry_url_parse(const char *text, ferry_url *u, ferry_err *e);
 void ferry_url_free(ferry_url *u);
 

@@ -68,8 +68,8 @@ char *xasprintf(const char *fmt, ...)
 
 /* ---------------------------------------------------------------- strbuf */
 
-/* strbuf_grow — make room for extra more bytes plus the NUL. */
-void strbuf_grow(strbuf *sb, size_t extra)
+/* strbuf_grow_slow — make room for extra more bytes plus the NUL. */
+void strbuf_grow_slow(strbuf *sb, size_t extra)
 {
     size_t need, nc;
     if (extra > SIZE_MAX - sb->len - 1) oom(SIZE_MAX);
@@ -81,24 +81,9 @@ void strbuf_grow(strbuf *sb, size_t extra)
     sb->cap = nc;
 }
 
-void strbuf_add(strbuf *sb, const void *data, size_t n)
-{
-    strbuf_grow(sb, n);
-    if (n) memcpy(sb->buf + sb->len, data, n);
-    sb->len += n;
-    sb->buf[sb->len] = '\0';
-}
-
 void strbuf_adds(strbuf *sb, const char *s)
 {
     strbuf_add(sb, s, strlen(s));
-}
-
-void strbuf_addc(strbuf *sb, char c)
-{
-    strbuf_grow(sb, 1);
-    sb->buf[sb->len++] = c;
-    sb->buf[sb->len] = '\0';
 }
 
 void strbuf_addf(strbuf *sb, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <string.h>
 
 /* xmalloc, xcalloc, xrealloc, xstrdup — abort with a message on out of
  * memory: ferry cannot do anything useful without memory, and checking every
@@ -28,10 +29,29 @@ typedef struct strbuf {
 } strbuf;
 
 #define STRBUF_INIT {NULL, 0, 0}
-void  strbuf_grow(strbuf *sb, size_t extra);
-void  strbuf_add(strbuf *sb, const void *data, size_t n);
+/* strbuf_grow_slow — the growing part of strbuf_grow (util.c). */
+void  strbuf_grow_slow(strbuf *sb, size_t extra);
+/* strbuf_grow, strbuf_add, strbuf_addc — inline: they are on the hot path
+ * of every row (encoders append cell by cell), and room is there nearly
+ * always. */
+static inline void strbuf_grow(strbuf *sb, size_t extra)
+{
+    if (extra >= sb->cap - sb->len || !sb->buf) strbuf_grow_slow(sb, extra);
+}
+static inline void strbuf_add(strbuf *sb, const void *data, size_t n)
+{
+    strbuf_grow(sb, n);
+    if (n) memcpy(sb->buf + sb->len, data, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+}
+static inline void strbuf_addc(strbuf *sb, char c)
+{
+    strbuf_grow(sb, 1);
+    sb->buf[sb->len++] = c;
+    sb->buf[sb->len] = '\0';
+}
 void  strbuf_adds(strbuf *sb, const char *s);
-void  strbuf_addc(strbuf *sb, char c);
 void  strbuf_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void  strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap);
 void  strbuf_reset(strbuf *sb);          /* len = 0, keeps the memory */

@@ -110,6 +110,29 @@ void batch_set_cell(batch *b, int col, const void *bytes, size_t n)
     c->len = (int32_t)n;
 }
 
+/* batch_cell_end — the bytes appended to data since off (batch_cell_begin)
+ * become column col of the row being built, NUL-terminated like
+ * batch_set_cell's. */
+void batch_cell_end(batch *b, int col, size_t off)
+{
+    batch_cell *c;
+    size_t n = b->data.len - off;
+    if (n > INT32_MAX) too_big("cell");
+    if (b->data.len + 1 > UINT32_MAX) too_big("data");
+    if (b->data.buf && b->data.len + 2 <= b->data.cap) {
+        /* strbuf_addc without the call: the cell's NUL, then the
+         * strbuf's own after it. */
+        b->data.buf[b->data.len++] = '\0';
+        b->data.buf[b->data.len] = '\0';
+    } else {
+        strbuf_addc(&b->data, '\0');
+    }
+    if (col < 0 || col >= b->ncols) return;
+    c = pending(b) + col;
+    c->off = (uint32_t)off;
+    c->len = (int32_t)n;
+}
+
 /* batch_set_null — the cell's off is kept so batch_abort_row still finds
  * where the row's bytes begin. */
 void batch_set_null(batch *b, int col)

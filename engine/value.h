@@ -70,6 +70,18 @@ void   batch_set_cell(batch *b, int col, const void *bytes, size_t n);
 void   batch_set_null(batch *b, int col);
 void   batch_commit_row(batch *b);
 void   batch_abort_row(batch *b);
+/* batch_cell_begin / batch_cell_end — write a cell of the row being built
+ * straight into the batch, without an intermediate copy: append its bytes
+ * to the strbuf batch_cell_begin returns (the batch's data; *off gets where
+ * the cell starts), then batch_cell_end records them as column col. When
+ * the cell cannot be finished, batch_abort_row drops its bytes with the
+ * row's. */
+static inline strbuf *batch_cell_begin(batch *b, size_t *off)
+{
+    *off = b->data.len;
+    return &b->data;
+}
+void   batch_cell_end(batch *b, int col, size_t off);
 /* batch_set_key — record the key of the last committed row (so that a row
  * the target refuses later can be named by its key). */
 void   batch_set_key(batch *b, int64_t key);

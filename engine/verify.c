@@ -443,7 +443,7 @@ static int verify_table(vrun *r, const plan_table *pt, vtable *vt, ferry_err *e)
         vcol_setup(&vt->cols[c], &pt->cols[c], r->dst_engine, arena_alloc(&r->mem, 128), 128);
     vhasher_init(&r->src.h, vt->cols, vt->ncols, r->o->zero_dates_null);
     vhasher_init(&r->tgt.h, vt->cols, vt->ncols, r->o->zero_dates_null);
-    r->src.spec = (read_spec){pt->src, pt->ncols, pt->read_cols, NULL, 0, 0, 0, 0};
+    r->src.spec = (read_spec){pt->src, pt->ncols, pt->read_cols, NULL, 0, 0, 0, 0, NULL};
 
     if (!tt) {
         vt->status = VT_MISSING;
@@ -469,7 +469,7 @@ static int verify_table(vrun *r, const plan_table *pt, vtable *vt, ferry_err *e)
         rc = source_only(r, vt, e);
         goto out;
     }
-    r->tgt.spec = (read_spec){tt, pt->ncols, tidx, NULL, 0, 0, 0, 0};
+    r->tgt.spec = (read_spec){tt, pt->ncols, tidx, NULL, 0, 0, 0, 0, NULL};
 
     /* Chunked by the plan's key when the target has it, else whole. */
     int kc = pt->whole ? -1 : key_plan_col(pt);

@@ -203,21 +203,29 @@ exec pg_restore $(_sc_pg_conn) -d $4 -j 2 "$BENCH_WORK/pgdump-src"
 SH
 }
 
-# ferry's side of the dump scenarios.
+# ferry's side of the dump scenarios: ferry dump (zstd level 3, the
+# default) into a fresh directory; ferry restore of a ferry dump made once
+# (not timed) by sc_restore_pg.
 ct_ferry_dump_avail() {
-    if "$FERRY_BIN" help dump >/dev/null 2>&1; then
-        echo "ferry has a dump command now, but this benchmark does not drive it yet (bench/lib/scenarios.sh)"
-    else
-        echo "not available yet: ferry has no dump command"
-    fi
+    "$FERRY_BIN" help dump >/dev/null 2>&1 && return 0
+    echo "this ferry has no dump command"
     return 1
 }
-ct_ferry_dump_script() { return 1; }
-ct_ferry_restore_avail() {
-    echo "not available yet: ferry has no dump format to restore from"
-    return 1
+ct_ferry_dump_script() {
+    bm_script "$1" <<SH
+exec "$FERRY_BIN" dump "$(_sc_url "$2" "$SC_SRC_DB")" "$BENCH_WORK/targets/$4" --jobs $JOBS ${FERRY_ARGS:-} \\
+    --quiet --progress "$BENCH_WORK/$4.progress.ndjson" --report "$BENCH_WORK/$4.report.json"
+SH
 }
-ct_ferry_restore_script() { return 1; }
+ct_ferry_dump_extra() { ct_ferry_extra "$1"; }
+ct_ferry_restore_avail() { ct_ferry_dump_avail; }
+ct_ferry_restore_script() {
+    bm_script "$1" <<SH
+exec "$FERRY_BIN" restore "$BENCH_WORK/ferrydump-src" "$(_sc_url "$3" "$4")" --jobs $JOBS ${FERRY_ARGS:-} \\
+    --quiet --progress "$BENCH_WORK/$4.progress.ndjson" --report "$BENCH_WORK/$4.report.json"
+SH
+}
+ct_ferry_restore_extra() { ct_ferry_extra "$1"; }
 
 # --- the generic runner ---------------------------------------------------------------
 
@@ -310,8 +318,11 @@ sc_restore_pg() {
     rm -rf "$BENCH_WORK/pgdump-src"
     # shellcheck disable=SC2046   # the connection options, split on purpose
     pg_dump $(_sc_pg_conn) -Fd -j 2 -f "$BENCH_WORK/pgdump-src" "$SC_SRC_DB" || { echo "bench: pg_dump of the source failed" >&2; return 1; }
+    rm -rf "$BENCH_WORK/ferrydump-src"
+    "$FERRY_BIN" dump "$(_sc_url pg "$SC_SRC_DB")" "$BENCH_WORK/ferrydump-src" --jobs "$JOBS" --quiet ||
+        { echo "bench: ferry dump of the source failed" >&2; return 1; }
     sc_run restore-pg "dump directory -> PostgreSQL" pg pg "ferry-restore:ferry-restore pg-restore:pg_restore-j2"
-    rm -rf "$BENCH_WORK/pgdump-src"
+    rm -rf "$BENCH_WORK/pgdump-src" "$BENCH_WORK/ferrydump-src"
 }
 
 # resume: ferry SQLite -> PostgreSQL; per round a full run on a fresh target,

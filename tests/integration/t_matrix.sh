@@ -23,25 +23,7 @@ require_mariadb
 have_jq || { fail "jq is missing (sh tests/lib/deps.sh installs it)"; finish; }
 T_START=$(date +%s)
 
-ENGINES=(sqlite pg my)
-declare -A LONG=([sqlite]=sqlite [pg]=postgresql [my]=mysql)
-SPEC_COMMON=()
-for i in "${!MX_COLS[@]}"; do SPEC_COMMON+=("${MX_KINDS[i]}:${MX_COLS[i]}"); done
-SPEC_MY=("${SPEC_COMMON[@]}")
-for i in "${!MX_MY_COLS[@]}"; do SPEC_MY+=("${MX_MY_KINDS[i]}:${MX_MY_COLS[i]}"); done
-
-# --- per-engine helpers: a database NAME is a file in SQLite, a database
-# on the run's PostgreSQL or MariaDB server otherwise.
-eng_url() {
-    case $1 in sqlite) echo "sqlite:///$TEST_TMP/$2.db" ;; pg) pg_url "$2" ;; my) my_url "$2" ;; esac
-}
-eng_fresh() {
-    case $1 in
-        sqlite) rm -f "$TEST_TMP/$2.db" ;;
-        pg) pg_dropdb "$2" && pg_createdb "$2" ;;
-        my) my_dropdb "$2" && my_createdb "$2" ;;
-    esac
-}
+mx_engines
 eng_drop() {
     case $1 in sqlite) rm -f "$TEST_TMP/$2.db" ;; pg) pg_dropdb "$2" ;; my) my_dropdb "$2" ;; esac
 }

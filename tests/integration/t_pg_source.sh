@@ -83,9 +83,11 @@ check_rc "copy" 0
 dump_pg "$SRCDB" users int:id text:email uuid:uid json:profile date:born time:wake dec2:balance f64:score bool:active blob:avatar text:note >"$TEST_TMP/a"
 dump_sqlite "$SQ" users int:id text:email uuid:uid json:profile date:born time:wake dec2:balance f64:score bool:active blob:avatar text:note >"$TEST_TMP/b"
 check "users equal value by value" compare_files users "$TEST_TMP/a" "$TEST_TMP/b"
-# timestamptz at full precision: the UTC instant with its microseconds.
-qdb "$SRCDB" "SELECT id || ' ' || regexp_replace(to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), '\.?0+$', '') FROM users ORDER BY id" >"$TEST_TMP/a"
-sqlite_q "$SQ" "SELECT id || ' ' || substr(created_at, 1, instr(created_at, '+') - 1) FROM users ORDER BY id" >"$TEST_TMP/b"
+# timestamptz at full precision: the UTC instant with its microseconds,
+# written as SQLAlchemy and Rails write it (six fraction digits, no offset:
+# drivers/sqlite_write.c).
+qdb "$SRCDB" "SELECT id || ' ' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') FROM users ORDER BY id" >"$TEST_TMP/a"
+sqlite_q "$SQ" "SELECT id || ' ' || created_at FROM users ORDER BY id" >"$TEST_TMP/b"
 check "timestamptz equal to the microsecond, as UTC" compare_files created_at "$TEST_TMP/a" "$TEST_TMP/b"
 dump_pg "$SRCDB" posts $PSPEC >"$TEST_TMP/a"; dump_sqlite "$SQ" posts $PSPEC >"$TEST_TMP/b"
 check "posts equal value by value" compare_files posts "$TEST_TMP/a" "$TEST_TMP/b"

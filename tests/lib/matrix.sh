@@ -206,3 +206,29 @@ mx_diff() {
             }
         }' "$2" "$3" | LC_ALL=C sort
 }
+
+# mx_engines — what t_matrix and t_dump_matrix share: ENGINES, LONG (their
+# names), SPEC_COMMON/SPEC_MY (compare.sh specs of table m), and per-engine
+# helpers where a database NAME is a file in SQLite ($TEST_TMP/NAME.db), a
+# database on the run's PostgreSQL or MariaDB server otherwise:
+#   eng_url ENGINE NAME     its URL
+#   eng_fresh ENGINE NAME   an empty one (dropped first)
+mx_engines() {
+    ENGINES=(sqlite pg my)
+    declare -gA LONG=([sqlite]=sqlite [pg]=postgresql [my]=mysql)
+    SPEC_COMMON=()
+    local i
+    for i in "${!MX_COLS[@]}"; do SPEC_COMMON+=("${MX_KINDS[i]}:${MX_COLS[i]}"); done
+    SPEC_MY=("${SPEC_COMMON[@]}")
+    for i in "${!MX_MY_COLS[@]}"; do SPEC_MY+=("${MX_MY_KINDS[i]}:${MX_MY_COLS[i]}"); done
+}
+eng_url() {
+    case $1 in sqlite) echo "sqlite:///$TEST_TMP/$2.db" ;; pg) pg_url "$2" ;; my) my_url "$2" ;; esac
+}
+eng_fresh() {
+    case $1 in
+        sqlite) rm -f "$TEST_TMP/$2.db" ;;
+        pg) pg_dropdb "$2" && pg_createdb "$2" ;;
+        my) my_dropdb "$2" && my_createdb "$2" ;;
+    esac
+}

@@ -394,7 +394,7 @@ static void test_read(void)
     {
         int idx[32], n = t->ncols;
         one_row r = {STRBUF_INIT, n, 0, 0, 0};
-        read_spec spec = {t, n, idx, "id", 1, 1, 1, 2};
+        read_spec spec = {t, n, idx, "id", 1, 1, 1, 2, NULL};
         for (int i = 0; i < n; i++) idx[i] = i;
         check(c->drv->read_chunk(c, &spec, one_row_cb, &r, &e) == 0, "read_chunk [1,2) %s", e.msg);
         CHECK_INT(r.nrows, 1, "rows in [1,2)");
@@ -434,7 +434,7 @@ static void test_read(void)
         {
             int idx[2] = {0, 1};
             readlog g = {0, {0}, 5};
-            read_spec spec = {t, 2, idx, "k", 0, 0, 0, 0};
+            read_spec spec = {t, 2, idx, "k", 0, 0, 0, 0, NULL};
             rc = c->drv->read_chunk(c, &spec, got_cb, &g, &e);
             check(rc != 0 && g.n == 5, "callback stop ends the read (%d rows)", g.n);
             CHECK_STR(q(c, "SELECT COUNT(*) FROM big", 0, NULL), "1000\n", "connection usable after a stop");
@@ -444,7 +444,7 @@ static void test_read(void)
         {
             int idx[1] = {0};
             readlog g = {0, {0}, 0};
-            read_spec spec = {t, 1, idx, NULL, 0, 0, 0, 0};
+            read_spec spec = {t, 1, idx, NULL, 0, 0, 0, 0, NULL};
             rc = c->drv->read_chunk(c, &spec, got_cb, &g, &e);
             check(rc == 0 && g.n == 4 && g.keys[0] == 1 && g.keys[3] == 4,
                   "keyless read: ordinal keys 1..%d", g.n);

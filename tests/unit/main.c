@@ -21,10 +21,13 @@ void suite_util(void);
 void suite_url(void);
 void suite_types(void);
 void suite_convert(void);
+void suite_numfmt(void);
 void suite_queue(void);
 void suite_sqlexpr(void);
 void suite_sqlite_target(void);
 void suite_dumpfmt(void);
+void suite_app_types(void);
+void suite_jobfile(void);
 
 int main(int argc, char **argv)
 {
@@ -33,10 +36,13 @@ int main(int argc, char **argv)
     suite_url();
     suite_types();
     suite_convert();
+    suite_numfmt();
     suite_queue();
     suite_sqlexpr();
     suite_sqlite_target();
     suite_dumpfmt();
+    suite_app_types();
+    suite_jobfile();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

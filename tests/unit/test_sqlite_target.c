@@ -244,9 +244,11 @@ TEST(test_sqt_every_type)
     CHECK_EQ_STR(sqt_q(path, "SELECT typeof(f), f = 0 FROM t WHERE id = 2"), "real,1", "-0");
     CHECK_EQ_STR(sqt_q(path, "SELECT hex(tx), tx = 'h\xc3\xa9llo \xf0\x9f\x98\x80',"
         " length(tx) FROM t WHERE id = 1"), "68C3A96C6C6F20F09F9880,1,7", "4-byte UTF-8");
+    /* Times and timestamps get six fraction digits, timestamptz its UTC
+     * time without the offset (sqlite_write.c explains why). */
     CHECK_EQ_STR(sqt_q(path, "SELECT dt, tm, ts, tz, u, j, en FROM t WHERE id = 1"),
-        "2024-02-29,23:59:59.123456,2024-02-29 23:59:59.5,2024-02-29 23:59:59+00:00,"
-        "0e4f6a2c-1b2d-4e5f-8a9b-0c1d2e3f4a5b,{\"a\":[1,2]},red", "text forms kept");
+        "2024-02-29,23:59:59.123456,2024-02-29 23:59:59.500000,2024-02-29 23:59:59.000000,"
+        "0e4f6a2c-1b2d-4e5f-8a9b-0c1d2e3f4a5b,{\"a\":[1,2]},red", "text forms");
     CHECK_EQ_STR(sqt_q(path, "SELECT length(by), typeof(by) FROM t WHERE id = 6"),
         "1048576,blob", "1 MB blob");
     {

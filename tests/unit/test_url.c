@@ -388,6 +388,116 @@ TEST(test_url_no_password_leak)
     }
 }
 
+/* env:NAME gives exactly what the value would give typed as is, for
+ * every URL form apps keep in their environment; white space around the
+ * value and one pair of surrounding quotes are dropped. */
+TEST(test_url_env)
+{
+    static const struct { const char *value; url_case want; } cases[] = {
+        {"postgresql+asyncpg://app:s3cr3t@127.0.0.1:5433/app?ssl=require",
+         {NULL, ENGINE_POSTGRESQL, NULL,
+          "host=127.0.0.1 port=5433 user=app password=s3cr3t dbname=app sslmode=require",
+          "postgresql+asyncpg://app:***@127.0.0.1:5433/app?ssl=require"}},
+        {"sqlite+aiosqlite:///db.sqlite3",
+         {NULL, ENGINE_SQLITE, "db.sqlite3", "", "sqlite+aiosqlite:///db.sqlite3"}},
+        {"mariadb+mariadbconnector://u:s3cr3t@db:3306/shop",
+         {NULL, ENGINE_MYSQL, NULL, "host=db port=3306 user=u password=s3cr3t dbname=shop",
+          "mariadb+mariadbconnector://u:***@db:3306/shop"}},
+        {"mysql+pymysql://u:s3cr3t@h/db?charset=utf8mb4",
+         {NULL, ENGINE_MYSQL, NULL, "host=h user=u password=s3cr3t dbname=db charset=utf8mb4",
+          "mysql+pymysql://u:***@h/db?charset=utf8mb4"}},
+        {"postgresql://", {NULL, ENGINE_POSTGRESQL, NULL, "", "postgresql://"}},
+        {"postgresql:///app", {NULL, ENGINE_POSTGRESQL, NULL, "dbname=app", "postgresql:///app"}},
+        {"host=h dbname=app password=s3cr3t",
+         {NULL, ENGINE_POSTGRESQL, NULL, "host=h dbname=app password=s3cr3t",
+          "host=h dbname=app password=***"}},
+        {"  postgresql://u@h/db\n", {NULL, ENGINE_POSTGRESQL, NULL, "host=h user=u dbname=db",
+                                     "postgresql://u@h/db"}},
+        {"\"postgresql://u:s3cr3t@h/db\"", {NULL, ENGINE_POSTGRESQL, NULL,
+          "host=h user=u password=s3cr3t dbname=db", "postgresql://u:***@h/db"}},
+        {"'sqlite:////srv/app.db'", {NULL, ENGINE_SQLITE, "/srv/app.db", "",
+                                     "sqlite:////srv/app.db"}},
+        {"dump:out/dir", {NULL, ENGINE_DUMP, "out/dir", "", "dump:out/dir"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        url_case c = cases[i].want;
+        ASSERT_EQ_INT(setenv("FERRY_TEST_URL", cases[i].value, 1), 0);
+        c.text = "env:FERRY_TEST_URL";
+        check_cases(&c, 1);
+    }
+    /* The name may be any shell variable name. */
+    ASSERT_EQ_INT(setenv("_x9", "postgresql://h/d", 1), 0);
+    {
+        url_case c = {"env:_x9", ENGINE_POSTGRESQL, NULL, "host=h dbname=d", "postgresql://h/d"};
+        check_cases(&c, 1);
+    }
+    unsetenv("_x9");
+    unsetenv("FERRY_TEST_URL");
+}
+
+/* An unset, empty or malformed variable: a usage error that names the
+ * variable and never shows its value, masked or not. */
+TEST(test_url_env_errors)
+{
+    static const struct { const char *value, *want; } cases[] = {
+        {NULL, "environment variable FERRY_TEST_URL is not set"},
+        {"", "environment variable FERRY_TEST_URL is empty"},
+        {"   \n", "environment variable FERRY_TEST_URL is empty"},
+        {"\"\"", "environment variable FERRY_TEST_URL is empty"},
+        {"env:OTHER", "holds another env: reference"},
+        {"postgresql+asyncpg://app:s3cr3t@h:notaport/app",
+         "FERRY_TEST_URL (env:FERRY_TEST_URL) does not hold a usable database URL: "
+         "invalid port \"notaport\""},
+        {"postgresql://app:s3cr3t@h/app?sslx=1", "unknown connection parameter \"sslx\""},
+        {"oracle://app:s3cr3t@h/app", "unknown URL scheme"},
+        {"s3cr3t", "no such file, and not a URL"},
+        {"host=h password=s3cr3t bogus", "missing \"=\" after \"bogus\""},
+        {"mysql://u:s3cr3t@h1,h2/db", "only one host"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ferry_url u;
+        ferry_err e;
+        char ctx[32];
+        snprintf(ctx, sizeof ctx, "case %zu", i);
+        memset(&e, 0, sizeof e);
+        if (cases[i].value) ASSERT_EQ_INT(setenv("FERRY_TEST_URL", cases[i].value, 1), 0);
+        else unsetenv("FERRY_TEST_URL");
+        if (ferry_url_parse("env:FERRY_TEST_URL", &u, &e) == 0) {
+            FAIL_AT("[%s] parsed, expected an error", ctx);
+            ferry_url_free(&u);
+            continue;
+        }
+        CHECK_EQ_INT(e.code, FERRY_E_USAGE, ctx);
+        if (!strstr(e.msg, cases[i].want))
+            FAIL_AT("[%s] message \"%s\" lacks \"%s\"", ctx, e.msg, cases[i].want);
+        if (!strstr(e.msg, "FERRY_TEST_URL"))
+            FAIL_AT("[%s] message \"%s\" does not name the variable", ctx, e.msg);
+        if (strstr(e.msg, "s3cr3t") || strstr(e.msg, "app:***") || strstr(e.msg, "://u:"))
+            FAIL_AT("[%s] message \"%s\" shows the value", ctx, e.msg);
+        ASSERT(u.display == NULL && u.scheme == NULL && u.nparams == 0);
+    }
+    unsetenv("FERRY_TEST_URL");
+    /* Not a variable name: the text after env: is shown only masked. */
+    static const char *const bad_names[] = {
+        "env:", "env:9LIVES", "env:A-B", "env:postgresql://u:s3cr3t@h/db", "env:$X",
+    };
+    for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        ferry_url u;
+        ferry_err e;
+        memset(&e, 0, sizeof e);
+        if (ferry_url_parse(bad_names[i], &u, &e) == 0) {
+            FAIL_AT("[%s] parsed, expected an error", bad_names[i]);
+            ferry_url_free(&u);
+            continue;
+        }
+        CHECK_EQ_INT(e.code, FERRY_E_USAGE, bad_names[i]);
+        if (!strstr(e.msg, "name of an environment variable"))
+            FAIL_AT("[%s] message \"%s\" does not say what env: wants", bad_names[i], e.msg);
+        if (strstr(e.msg, "s3cr3t"))
+            FAIL_AT("[%s] message \"%s\" leaks the password", bad_names[i], e.msg);
+    }
+}
+
 void suite_url(void)
 {
     RUN(test_url_sqlite);
@@ -399,4 +509,6 @@ void suite_url(void)
     RUN(test_url_errors);
     RUN(test_url_mask);
     RUN(test_url_no_password_leak);
+    RUN(test_url_env);
+    RUN(test_url_env_errors);
 }
