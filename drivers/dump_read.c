@@ -106,6 +106,7 @@ static void describe_table(ferry_catalog *cat, const dump_manifest *m, const dum
         if (d->rowid_alias && strcmp(d->rowid_alias, d->cols[c].name) == 0) t->rowid_alias = c;
     }
     t->npk = d->npk;
+    t->pk_name = A(cat, d->pk_name);
     t->autoincrement = d->autoincrement;
     t->autoinc_seq = d->identity_high;
     t->has_rowid = d->has_rowid;

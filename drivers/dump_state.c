@@ -158,6 +158,7 @@ static void fill_table(dump_manifest *m, const ferry_plan *p, int ti, const type
     d->cols = arena_alloc(&m->mem, sizeof(dump_column) * (size_t)(pt->ncols ? pt->ncols : 1));
     for (int c = 0; c < pt->ncols; c++) fill_column(m, p, pt, &pt->cols[c], map, &d->cols[c]);
     d->npk = st->npk;
+    d->pk_name = S(m, st->pk_name);
     d->pk = arena_alloc(&m->mem, sizeof(char *) * (size_t)(st->npk ? st->npk : 1));
     for (int c = 0; c < st->ncols; c++)
         if (st->cols[c].pk_position > 0 && st->cols[c].pk_position <= st->npk)

@@ -1019,6 +1019,7 @@ static int ps_desc_constraints(ps_desc *d, ferry_err *e)
         strbuf_addf(&info->cons, " %s", PQgetvalue(r, i, 3));
         ncols = ps_parse_array(d->a, PQgetvalue(r, i, 4), &cols);
         if (type == 'p') {
+            t->pk_name = arena_strdup(&d->cat->mem, PQgetvalue(r, i, 2));
             t->npk = 0;
             for (int k = 0; k < ncols; k++) {
                 int c = cols[k] ? catalog_column_index(t, cols[k]) : -1;

@@ -261,6 +261,11 @@ static void ddl_parse_item(const ddl *d, int a, int b, arena *mem, ddl_table *ou
             col->generated_expr = ddl_text(d, i + 2, m, mem);
             pending = NULL;
             i = m + 1;
+        } else if (ddl_word(d, i, "PRIMARY") && ddl_word(d, i + 1, "KEY")) {
+            /* its name, when it has one: apps' migrations refer to it */
+            if (pending) out->pk_name = pending;
+            pending = NULL;
+            i += 2;
         } else if (ddl_word(d, i, "UNIQUE")) {
             ddl_cons u = {pending, 0, NULL, 0, 0};
             if (ddl_punct(d, i + 1, '(')) {

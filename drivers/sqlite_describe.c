@@ -343,6 +343,7 @@ static int describe_table(sqlite_conn *c, arena *mem, cat_table *t, ferry_err *e
     t->rowid_alias = -1;
     t->has_rowid = !def.without_rowid;
     t->autoincrement = def.autoincrement;
+    t->pk_name = def.pk_name;
     t->checks = def.checks;
     t->nchecks = def.nchecks;
     if (describe_columns(c, mem, t, &def, what, e)) return -1;

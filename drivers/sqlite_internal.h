@@ -105,6 +105,7 @@ typedef struct ddl_table {
     ddl_cons   *fks;
     int         without_rowid;
     int         autoincrement;
+    char       *pk_name;          /* CONSTRAINT name PRIMARY KEY ..., NULL if unnamed */
 } ddl_table;
 
 /* sq_ddl_parse_table — what the CREATE TABLE text sql says beyond the

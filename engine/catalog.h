@@ -74,6 +74,8 @@ typedef struct cat_table {
     int   ncols;
     cat_column *cols;
     int   npk;             /* number of primary key columns (order: pk_position) */
+    char *pk_name;         /* the primary key constraint's name where the source names it
+                            * (PostgreSQL), NULL otherwise: apps' migrations refer to it */
     int   rowid_alias;     /* index of the INTEGER PRIMARY KEY column (alias of rowid), -1 if none */
     int   autoincrement;   /* SQLite AUTOINCREMENT / MySQL AUTO_INCREMENT / identity */
     int64_t autoinc_seq;   /* highest id ever handed out (SQLite sqlite_sequence), 0 if unknown */

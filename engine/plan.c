@@ -795,7 +795,10 @@ static int plan_index_steps(ferry_plan *p, int ti, name_set *rel, ferry_err *e)
     int rc = 0;
 
     if (st->npk > 0) {
-        char *cname = target_name(p, arena_sprintf(&p->mem, "%s_pkey", t->name), "constraint");
+        /* the source's own name (Alembic and friends refer to it), else
+         * PostgreSQL's convention */
+        char *cname = target_name(p, st->pk_name && *st->pk_name ? st->pk_name
+                                     : arena_sprintf(&p->mem, "%s_pkey", t->name), "constraint");
         char owner[300];
         snprintf(owner, sizeof owner, "the primary key of table \"%s\"", st->name);
         if ((rc = name_claim(p, rel, cname, owner, e))) goto out;

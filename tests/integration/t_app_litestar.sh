@@ -491,7 +491,10 @@ check_eq "foreign keys by name, as Advanced-Alchemy's convention named them" \
 
 check_eq "unique constraints and indexes keep their names" \
     "ix_team_member_role ix_team_name ix_todo_owner_id ix_user_account_email uq_role_name uq_role_slug uq_tag_slug uq_team_slug" \
-    "$(qdb "$PROD" "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey'")"
+    "$(qdb "$PROD" "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype = 'p')")"
+check_eq "primary keys keep Advanced-Alchemy's names (migrations refer to them)" \
+    "pk_todo pk_todo_tag" \
+    "$(qdb "$PROD" "SELECT string_agg(conname, ' ' ORDER BY conname) FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text IN ('todo', 'todo_tag')")"
 
 run_ferry verify "$DEV_URL" "$APP_URL" --map "$TEST_TMP/litestar-to-pg.map"
 check_rc "ferry verify dev SQLite -> prod PostgreSQL" 0
