@@ -1297,10 +1297,15 @@ static int plan_key_text(ferry_plan *p, plan_table *t, const type_map *dst_map, 
                           p->dst->max_key_text_chars);
                 continue;
             }
-            c->lt.length = n;
+            /* Room for the app's next, longer values: at least 255
+             * characters (the usual ORM default), as many as the index
+             * allows when the data needs more. */
+            int room = n < 255 ? 255 : n;
+            if (room > p->dst->max_key_text_chars) room = p->dst->max_key_text_chars;
+            c->lt.length = room;
             if ((rc = plan_column_types(p, t, c, NULL, dst_map, e))) goto out;
             plan_warn(p, "type", arena_sprintf(&p->mem, "%s.%s", st->name, c->src->name), NULL,
-                      "keyed text column created as %s: %s cannot index TEXT, and the longest "
+                      "keyed text column created as %s: %s cannot index TEXT; the longest "
                       "value has %d characters (decided from the data)", c->native, p->dst->name, n);
         }
     }
