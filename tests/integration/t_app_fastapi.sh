@@ -324,11 +324,39 @@ check_eq "... with the enum default" pending "$(as_app app_staging "SELECT statu
 check_match "an item still referenced by orders cannot be deleted (ON DELETE RESTRICT kept)" "foreign key" \
     "$(as_app app_staging "DELETE FROM items WHERE id = 2")"
 
-# --- dump -> restore (left for `ferry dump` / `ferry restore`) -------------------
-# When ferry dump/restore land: dump env:DATABASE_URL into $TEST_TMP/dump,
-# restore it into a third database (env:RESTORE_URL), and check it the same
-# way as staging above (schema_lines, compare_pg_tables, ferry verify, the
-# password scan below). Nothing here depends on it yet.
+section "the nightly dump of production, restored into a fresh staging database"
+# The documented cron line (docs/apps/fastapi-service.md), run twice as
+# two nights: a series with --keep, then `ferry restore latest`.
+app_sql postgres "CREATE DATABASE app_restored OWNER app TEMPLATE template0 ENCODING 'UTF8'" >/dev/null
+export RESTORE_URL="postgresql+asyncpg://app:$PASSWORD@127.0.0.1:$APP_PORT/app_restored?ssl=require"
+mkdir -p "$TEST_TMP/backups"
+for night in 1 2; do
+    run_ferry dump env:DATABASE_URL "$TEST_TMP/backups/app-%Y%m%d-%H%M%S" --keep 1 --quiet \
+        --report "$TEST_TMP/scan.dump$night.json"
+    keep
+    check_rc "night $night: ferry dump env:DATABASE_URL (series, --keep 1, --quiet)" 0
+    check_eq "night $night: --quiet prints nothing" "" "$(cat "$OUT" "$ERR")"
+    sleep 1.1
+done
+check_eq "--keep 1 left one dump and the latest link" 2 "$(ls "$TEST_TMP/backups" | wc -l)"
+cp "$TEST_TMP/backups/latest/manifest.json" "$TEST_TMP/scan.manifest.json"
+check_match "the manifest names the source, password masked" "postgresql\\+asyncpg://app:\\*\\*\\*@" \
+    "$(jq -r .source.url "$TEST_TMP/backups/latest/manifest.json")"
+run_ferry verify "$TEST_TMP/backups/latest"
+keep
+check_rc "ferry verify the dump" 0
+run_ferry restore "$TEST_TMP/backups/latest" env:RESTORE_URL --report "$TEST_TMP/scan.restore.json"
+keep
+check_rc "ferry restore latest env:RESTORE_URL" 0
+schema_lines app_restored >"$TEST_TMP/schema.restored"
+check "the restored database has the same columns, types, constraints, indexes and enum" \
+    compare_files schema "$TEST_TMP/schema.app" "$TEST_TMP/schema.restored"
+check_eq "... and the primary key names" "$(pk_names app)" "$(pk_names app_restored)"
+run_ferry verify env:DATABASE_URL env:RESTORE_URL
+keep
+check_rc "ferry verify production vs restored: equal" 0
+check_eq "the restored service's next order gets the next identity value" 10001 \
+    "$(as_app app_restored "INSERT INTO orders (user_id, item_id, quantity) VALUES (1, 1, 1) RETURNING id")"
 
 section "the password appears nowhere"
 pg_dump -h "$APP_HOST" -p "$APP_PORT" -U postgres --data-only --schema=_ferry app_staging >"$TEST_TMP/scan.state.sql" 2>&1
