@@ -185,6 +185,8 @@ fail:
     if (e) e->side = c->side;
     store_close(dc->st);
     dc->st = NULL;
+    free(dc->display);          /* connect releases what it took; the caller frees dc */
+    dc->display = NULL;
     return -1;
 }
 

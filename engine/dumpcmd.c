@@ -161,7 +161,7 @@ static void series_scan(series *s)
         free(path);
     }
     if (d) closedir(d);
-    qsort(s->d, (size_t)s->n, sizeof *s->d, cmp_created_desc);
+    if (s->n > 1) qsort(s->d, (size_t)s->n, sizeof *s->d, cmp_created_desc);
 }
 
 /* source_display — the source as a dump's manifest names it. */
