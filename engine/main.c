@@ -195,7 +195,8 @@ static const char *DUMP_HELP =
 "See docs/dumps.md (cron and systemd examples) and docs/dump-format.md.\n"
 "\n"
 "Options (besides ferry copy's --tables, --exclude, --jobs, --chunk-rows, --report, ...):\n"
-"  --level N                 zstd level 1..19 (default 1: fastest; 3..19 smaller, slower)\n"
+"  --level N                 zstd level 1..19 (default 1; 3..19 smaller, slower); -7..-1 are\n"
+"                            zstd's fast levels (less CPU, larger files; write --level=-1)\n"
 "  --compress-threads N      zstd worker threads per writer (default 0: the writer itself)\n"
 "  --keep N                  keep the N newest complete dumps of the series (and the\n"
 "                            older dumps their increments need)\n"
@@ -477,7 +478,7 @@ static int run_command(const command *cmd, int argc, char **argv, int npos)
             o.schema_for[o.nschema_for++] = optarg;
             break;
         case OPT_LEVEL:
-            if (parse_count(optarg, 1, &v) || v > 19) { free_options(&o); return usage_error(cmd->name, "--level wants a zstd level from 1 to 19, not \"%s\"", optarg); }
+            if (parse_count(optarg, -7, &v) || v > 19 || v == 0) { free_options(&o); return usage_error(cmd->name, "--level wants a zstd level from 1 to 19 (or -7 to -1: zstd's faster, larger levels), not \"%s\"", optarg); }
             o.dump_level = (int)v;
             break;
         case OPT_COMPRESS_THREADS:
