@@ -307,19 +307,6 @@ static int check_existing(run_ctx *rc, ferry_conn *t, ferry_err *e)
     return n ? -1 : 0;
 }
 
-static int write_report(const char *path, cJSON *report, ferry_err *e)
-{
-    char *text = cJSON_Print(report);
-    char *tmp = xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    int rc = 0;
-    if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0 || rename(tmp, path) != 0)
-        rc = ferry_err_set(e, FERRY_E_IO, "cannot write report \"%s\": %m", path);
-    free(tmp);
-    free(text);
-    return rc;
-}
-
 /* write_rejects — the job's rejected rows (all runs) as NDJSON; written to a
  * temporary name and renamed, removed when there are none. */
 static int write_rejects(run_ctx *rc, ferry_conn *t, const char *path, int64_t *count, ferry_err *e)
@@ -845,7 +832,7 @@ report:
                                 s.tu.display ? s.tu.display : "");
         if (verify_json) { cJSON_AddItemToObject(r, "verify", verify_json); verify_json = NULL; }
         ferry_err re = {0};
-        if (write_report(o->report_path, r, &re)) { print_error(s.pr, &re); if (!exit_code) exit_code = EXIT_FAILURE_; }
+        if (report_write(o->report_path, r, &re)) { print_error(s.pr, &re); if (!exit_code) exit_code = EXIT_FAILURE_; }
         cJSON_Delete(r);
     }
     for (int i = 1; i < nconns; i++) drv_close(conns[i]);

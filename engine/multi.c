@@ -261,20 +261,6 @@ static void state_totals(const ferry_url *tu, multi_source *s, int n)
     drv_close(c);
 }
 
-/* write_json — the report, to a temporary name and renamed (as copy's is). */
-static int write_json(const char *path, const cJSON *j, ferry_err *e)
-{
-    char *text = cJSON_Print(j);
-    char *tmp = xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    int rc = 0;
-    if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0 || rename(tmp, path) != 0)
-        rc = ferry_err_set(e, FERRY_E_IO, "cannot write report \"%s\": %m", path);
-    free(tmp);
-    free(text);
-    return rc;
-}
-
 /* summarize — one line per source and the overall one (errors always,
  * the rest unless --quiet). */
 static void summarize(progress *pr, const cJSON *report)
@@ -377,7 +363,7 @@ int multi_copy_command(const ferry_options *o)
     summarize(pr, report);
     if (o->report_path) {
         ferry_err re = {0};
-        if (write_json(o->report_path, report, &re)) {
+        if (report_write(o->report_path, report, &re)) {
             progress_error(pr, "error: %s", re.msg);
             if (!exit_code) exit_code = EXIT_FAILURE_;
         }

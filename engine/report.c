@@ -2,7 +2,10 @@
  * per-table counts, bytes and seconds, each column's type decision and the
  * representation changes counted by the converter, warnings and skipped
  * objects. Field names are stable; docs/report.md documents them. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cjson/cJSON.h>
 #include "run.h"
 
@@ -83,4 +86,19 @@ cJSON *report_build(run_ctx *rc, const char *status, const char *source_display,
     double secs = now_monotonic() - rc->started;
     cJSON_AddNumberToObject(root, "seconds", (double)(int64_t)(secs * 1000) / 1000.0);
     return root;
+}
+
+int report_write(const char *path, const cJSON *report, ferry_err *e)
+{
+    char *text = cJSON_Print(report);
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int ok = f && text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0) ok = 0;       /* closed whatever happened */
+    int rc = ok && rename(tmp, path) == 0
+           ? 0 : ferry_err_set(e, FERRY_E_IO, "cannot write report \"%s\": %m", path);
+    if (rc) unlink(tmp);
+    free(tmp);
+    free(text);
+    return rc;
 }

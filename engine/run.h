@@ -86,5 +86,8 @@ int step_exec(run_ctx *rc, ferry_conn *c, plan_step *s, const char *sql, ferry_e
 /* report_build — the final JSON report of the run (caller frees with cJSON_Delete). */
 struct cJSON *report_build(run_ctx *rc, const char *status, const char *source_display,
                            const char *target_display);
+/* report_write — a JSON report to path, through path.tmp and a rename (a
+ * reader never sees half a report). 0, or -1 with e set (FERRY_E_IO). */
+int report_write(const char *path, const struct cJSON *report, ferry_err *e);
 
 #endif
