@@ -42,7 +42,11 @@ refused() {
 section "a flipped byte in a chunk file"
 D=$(damaged flip)
 size=$(stat -c %s "$D/$F2")
-printf '\x5a' | dd of="$D/$F2" bs=1 seek=$((size / 2)) conv=notrunc status=none
+# flip every bit of the middle byte (writing a fixed value could write the
+# byte that is already there)
+old=$(od -An -tu1 -j $((size / 2)) -N1 "$D/$F2" | tr -d ' ')
+printf "\\$(printf '%03o' $(( old ^ 255 )))" | dd of="$D/$F2" bs=1 seek=$((size / 2)) conv=notrunc status=none
+check "the byte really changed" test "$(od -An -tu1 -j $((size / 2)) -N1 "$D/$F2" | tr -d ' ')" != "$old"
 refused "$D" "flipped byte" "$(basename "$F2")"
 run_ferry verify "$D" --quick
 check_rc "flipped byte: verify --quick (file checksums only) finds it too" 8
