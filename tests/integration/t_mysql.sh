@@ -162,6 +162,30 @@ check_eq "... and the report counts them per column" "2|1" \
     "$(jq -r '[.tables[] | select(.name == "ev") | .columns[] | select(.name == "d" or .name == "t") | .conversions.zero_date_to_null // 0] | map(tostring) | join("|")' "$TEST_TMP/zd.json")"
 pg_dropdb "$PZ1"; pg_dropdb "$PZ2"; my_dropdb "$MYZ" >/dev/null 2>&1
 
+section "large MariaDB tables: chunks sized from the server's estimates, every row read"
+# Above 250,000 rows the MySQL driver does not count a table with a NOT NULL
+# key (an InnoDB scan): it takes MIN/MAX and the server's row estimate. A
+# dense key is cut by arithmetic, a key with a far outlier streams its split
+# points; the open-ended first and last chunks read every row either way.
+MYE=${PGTEST_DB}_est; my_dropdb "$MYE" >/dev/null 2>&1; my_createdb "$MYE"
+my_sql "$MYE" "SET SESSION max_recursive_iterations = 1000000;
+CREATE TABLE dense (id BIGINT NOT NULL PRIMARY KEY, v INT NOT NULL);
+INSERT INTO dense WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 300000) SELECT n, n % 97 FROM s;
+CREATE TABLE sparse (id BIGINT NOT NULL PRIMARY KEY, v INT NOT NULL);
+INSERT INTO sparse SELECT id, v FROM dense WHERE id <= 280000;
+INSERT INTO sparse VALUES (-5000000000000, 1), (9000000000000000000, 2);
+ANALYZE TABLE dense, sparse;" >/dev/null
+PE=${PGTEST_DB}_est; pg_dropdb "$PE"; pg_createdb "$PE"
+run_ferry copy "$(my_url "$MYE")" "$(pg_url "$PE")" --chunk-rows 40000 --jobs 3 --progress "$TEST_TMP/est.ndjson"
+check_rc "MariaDB (300,000 and 280,002 rows) -> PostgreSQL" 0
+for t in dense sparse; do
+    check_eq "$t: every row, once" "$(my_sql "$MYE" "SELECT COUNT(*), COUNT(DISTINCT id), SUM(id), SUM(v) FROM $t")" \
+        "$(qdb "$PE" "SELECT count(*), count(DISTINCT id), sum(id), sum(v) FROM $t" | tr '|' '\t')"
+    n=$(jq -r --arg t "$t" 'select(.event == "table_start" and .table == $t) | .chunks' "$TEST_TMP/est.ndjson")
+    check "$t: cut into several chunks (got ${n:-none})" test "${n:-0}" -ge 5
+done
+pg_dropdb "$PE"; my_dropdb "$MYE" >/dev/null 2>&1
+
 section "a wrong password says so, and never shows it"
 my_add_password_user ferrypw 'Right-Pw-1' >/dev/null 2>&1
 run_ferry copy "sqlite:///$SRC" "mysql://ferrypw:Wr0ngS3cret@127.0.0.1:$MYTEST_PORT/$MYA"
