@@ -125,6 +125,15 @@ typedef struct ferry_driver {
                        ferry_err *e);
     /* copy_batch — send all rows of b; may be called many times. */
     int  (*copy_batch)(ferry_conn *c, const batch *b, ferry_err *e);
+    /* encode_cell — optional, for a target that stores cells in a binary
+     * form of its own (the dump): append value v's stored form for a
+     * column of type t to out and return 0 when it can make it straight
+     * from the source's value, giving the very bytes convert_value plus its
+     * own encoding would; -1 (nothing appended) to have the value converted
+     * as usual. The pipeline's readers mark such cells encoded
+     * (batch_cell_end_encoded, value.h) and this driver's copy_batch takes
+     * both kinds. It saves formatting then re-parsing every number. */
+    int  (*encode_cell)(const ltype *t, const ferry_value *v, strbuf *out);
     /* copy_end — finish the bulk load; *rows gets the rows the server took.
      * On failure the transaction is aborted and must be rolled back. */
     int  (*copy_end)(ferry_conn *c, int64_t *rows, ferry_err *e);

@@ -397,6 +397,7 @@ const ferry_driver dump_driver = {
     .rollback          = dump_rollback,
     .copy_begin        = dump_copy_begin,
     .copy_batch        = dump_copy_batch,
+    .encode_cell       = dumpfmt_encode_value,
     .copy_end          = dump_copy_end,
     .chunk_begin       = dump_chunk_begin,
     .quote_ident       = dump_quote_ident,

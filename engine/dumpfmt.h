@@ -83,6 +83,16 @@ size_t dumpfmt_encode_row(dumpfmt_codec *c, const char *const *ptr, const int32_
  * equal c->ncols). */
 size_t dumpfmt_encode_batch_row(dumpfmt_codec *c, const batch *b, size_t row, strbuf *out);
 
+/* dumpfmt_encode_value — the compact form of value v for a column of type
+ * t, straight from the source's value, skipping its canonical text: append
+ * it to out and return 0 when that gives the very bytes convert_value then
+ * dumpfmt_encode_row would (integers, short floats, canonical dates and
+ * timestamps); return -1, appending nothing, for any other value, which
+ * then takes the usual way. The dump driver's encode_cell hook (driver.h):
+ * the reader stores such cells as encoded (batch_cell_end_encoded) and
+ * dumpfmt_encode_batch_row copies them. */
+int dumpfmt_encode_value(const ltype *t, const ferry_value *v, strbuf *out);
+
 /* dumpfmt_decode_row — decode one row from p[0..n). Returns the bytes it
  * took (> 0) with the row in c->ptr/c->len (canonical cells, exactly what
  * was encoded) and c->vals (ferry_values that convert_value with the

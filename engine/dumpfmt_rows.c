@@ -52,6 +52,7 @@
 
 #include "convert.h"
 #include "dumpfmt.h"
+#include "numfmt.h"
 
 #define DEC_SCALE_MAX  (1 << 20)        /* sanity bound for a decoded scale */
 #define DEC_DIGITS_MAX (1 << 22)        /* ... and digit count */
@@ -99,14 +100,17 @@ void dumpfmt_codec_free(dumpfmt_codec *c)
 
 void dumpfmt_put_uvarint(strbuf *out, uint64_t v)
 {
-    unsigned char b[10];
+    unsigned char *b;
     size_t n = 0;
+    strbuf_grow(out, 10);                   /* straight into out: once per cell */
+    b = (unsigned char *)out->buf + out->len;
     while (v >= 0x80) {
         b[n++] = (unsigned char)(v | 0x80);
         v >>= 7;
     }
     b[n++] = (unsigned char)v;
-    strbuf_add(out, b, n);
+    out->len += n;
+    out->buf[out->len] = '\0';
 }
 
 int dumpfmt_get_uvarint(const unsigned char *p, size_t n, uint64_t *v)
@@ -453,6 +457,77 @@ static int encode_cell(dumpfmt_codec *c, const ltype *t, const char *s, size_t n
     return 0;
 }
 
+/* int_fits — x within the range of integer kind k. */
+static int int_fits(ltype_kind k, int64_t x)
+{
+    if (k == LT_INT16) return x >= INT16_MIN && x <= INT16_MAX;
+    if (k == LT_INT32) return x >= INT32_MIN && x <= INT32_MAX;
+    return 1;
+}
+
+/* dumpfmt_encode_value — see dumpfmt.h. Each case takes only values whose
+ * canonical cell (convert_value) is fixed by the value alone and is what
+ * encode_cell would parse back into the same bytes:
+ *   - an integer (FV_INT, or FV_TEXT digits in canonical form) within the
+ *     column's range: conv_int prints it, encode_cell reads it back;
+ *   - bool from FV_INT 0/1 (MySQL's tinyint(1));
+ *   - a float64 given by its text in the short form (short_float): that
+ *     text is the canonical form of the number it denotes (see
+ *     short_float), so its digits are the encoding. An FV_REAL must be the
+ *     number of its text (drivers keep the text they parsed in p/n);
+ *   - dates and timestamps whose text is already canonical (conv_datetime
+ *     gives such text back unchanged).
+ * Everything else (-1) goes through convert_value, which also decides
+ * rejects and notes: none of the cases here is one convert would reject or
+ * note. tests/unit/test_dumpfmt.c compares both ways value by value. */
+int dumpfmt_encode_value(const ltype *t, const ferry_value *v, strbuf *out)
+{
+    int64_t x, sec;
+    uint32_t us;
+    uint64_t u;
+    unsigned scale;
+    int neg;
+    switch (t->kind) {
+    case LT_BOOL:
+        if (v->cls != FV_INT || (v->i != 0 && v->i != 1)) return -1;
+        strbuf_addc(out, (char)v->i);
+        return 0;
+    case LT_INT16:
+    case LT_INT32:
+    case LT_INT64:
+        if (v->cls == FV_INT) x = v->i;
+        else if (v->cls != FV_TEXT || !v->p || parse_int(v->p, v->n, &x)) return -1;
+        if (!int_fits(t->kind, x)) return -1;
+        dumpfmt_put_uvarint(out, dumpfmt_zigzag(x));
+        return 0;
+    case LT_FLOAT64:
+        if ((v->cls != FV_REAL && v->cls != FV_TEXT) || !v->p ||
+            short_float(v->p, v->n, 15, &neg, &u, &scale) || (u == 0 && neg))
+            return -1;
+        if (v->cls == FV_REAL) {
+            double d;
+            if (numfmt_parse_double(v->p, v->n, &d) != 0 || memcmp(&d, &v->d, sizeof d) != 0)
+                return -1;
+        }
+        dumpfmt_put_uvarint(out, (uint64_t)scale << 2 | (uint64_t)neg << 1);
+        dumpfmt_put_uvarint(out, u);
+        return 0;
+    case LT_DATE:
+        if (v->cls != FV_TEXT || !v->p || parse_date(v->p, v->n, &x)) return -1;
+        dumpfmt_put_uvarint(out, dumpfmt_zigzag(x));
+        return 0;
+    case LT_TIMESTAMP:
+    case LT_TIMESTAMPTZ:
+        if (v->cls != FV_TEXT || !v->p ||
+            parse_timestamp(v->p, v->n, t->kind == LT_TIMESTAMPTZ, &sec, &us))
+            return -1;
+        put_seconds(out, sec, us, 1);
+        return 0;
+    default:
+        return -1;
+    }
+}
+
 /* encode_row — one row whose cells come either from ptr/len or from a
  * batch's cells over its data. */
 static size_t encode_row(dumpfmt_codec *c, const char *const *ptr, const int32_t *len,
@@ -468,6 +543,11 @@ static size_t encode_row(dumpfmt_codec *c, const char *const *ptr, const int32_t
         int32_t n;
         if (cells) {
             n = cells[i].len;
+            if (n <= BATCH_CELL_ENCODED_BASE) {
+                /* encoded by the reader already (dumpfmt_encode_value) */
+                strbuf_add(out, data + cells[i].off, (size_t)(BATCH_CELL_ENCODED_BASE - n));
+                continue;
+            }
             p = n < 0 ? NULL : data + cells[i].off;
         } else {
             n = len[i];

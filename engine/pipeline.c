@@ -100,6 +100,9 @@ struct reader_ctx {
     reader_pool      *pool;          /* main pass: the shared chunk claim */
     int64_t           chunk_rows;    /* rows counted in rows_read for the chunk being read */
     int               no;            /* reader number, for messages */
+    /* the target driver's encode_cell (driver.h), main pass only: cells it
+     * takes skip convert_value's text */
+    int             (*encode_cell)(const ltype *t, const ferry_value *v, strbuf *out);
 };
 
 /* row_json — the row's source values as a JSON object, for reject files. */
@@ -161,6 +164,13 @@ static int reader_row(void *vctx, const ferry_value *vals, int64_t key, ferry_er
         conv_note note = NOTE_NONE;
         const char *reason = NULL;
         size_t off;                /* converted straight into the batch */
+        if (r->encode_cell && r->encode_cell(&t->cols[c].lt, v, batch_cell_begin(b, &off)) == 0) {
+            if (t->cols[c].lossy)
+                __atomic_fetch_add(&r->ts->notes[c * NOTE__COUNT + NOTE_LOSSY_VALUE], 1,
+                                   __ATOMIC_RELAXED);
+            batch_cell_end_encoded(b, c, off);
+            continue;
+        }
         conv_result cr = convert_value(&t->cols[c].lt, v, batch_cell_begin(b, &off), &note,
                                        &reason);
         if (cr == CONV_REJECT) {
@@ -1009,6 +1019,7 @@ int pipeline_run(run_ctx *rc)
         readers[i].src = rc->nsrcs > 0 ? rc->srcs[i] : rc->src;
         readers[i].q = &q;
         readers[i].deliver = deliver_to_queue;
+        readers[i].encode_cell = rc->nconns > 0 ? rc->conns[0]->drv->encode_cell : NULL;
         readers[i].pool = &pool;
         readers[i].no = i + 1;
     }

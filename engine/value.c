@@ -133,6 +133,18 @@ void batch_cell_end(batch *b, int col, size_t off)
     c->len = (int32_t)n;
 }
 
+void batch_cell_end_encoded(batch *b, int col, size_t off)
+{
+    batch_cell *c;
+    size_t n = b->data.len - off;
+    if (n > (size_t)INT32_MAX - 2) too_big("cell");     /* len = -2 - n must fit */
+    if (b->data.len > UINT32_MAX) too_big("data");
+    if (col < 0 || col >= b->ncols) return;
+    c = pending(b) + col;
+    c->off = (uint32_t)off;
+    c->len = (int32_t)(BATCH_CELL_ENCODED_BASE - (int64_t)n);
+}
+
 /* batch_set_null — the cell's off is kept so batch_abort_row still finds
  * where the row's bytes begin. */
 void batch_set_null(batch *b, int col)
@@ -169,6 +181,11 @@ const char *batch_cell_get(const batch *b, size_t row, int col, size_t *len)
         return NULL;
     }
     c = b->cells + row * (size_t)b->ncols + col;
+    if (c->len <= BATCH_CELL_ENCODED_BASE) {
+        /* a programming error: only the target that encoded it reads it */
+        fprintf(stderr, "ferry: internal error: a cell in a target's own form read as text\n");
+        abort();
+    }
     if (c->len < 0) {
         if (len) *len = 0;
         return NULL;

@@ -28,8 +28,16 @@ typedef struct ferry_value {
  * the queue hands it over, the writer gives it back (batch_reset + reuse). */
 typedef struct batch_cell {
     uint32_t off;        /* offset into data */
-    int32_t  len;        /* -1 for NULL */
+    int32_t  len;        /* -1 for NULL; BATCH_CELL_ENCODED_BASE - n: n bytes
+                            already in the target's own form (below) */
 } batch_cell;
+
+/* A cell the reader stored in the target's own binary form (a dump's
+ * compact encoding, through the target driver's encode_cell hook) has
+ * len = BATCH_CELL_ENCODED_BASE - (its byte count). Only the main pass
+ * makes such cells, only for a target that has the hook, and only that
+ * target's copy_batch reads them; batch_cell_get refuses them. */
+#define BATCH_CELL_ENCODED_BASE (-2)
 
 typedef struct batch_reject {
     int64_t key;         /* chunking key (rowid / integer PK) of the row, or row number */
@@ -82,6 +90,9 @@ static inline strbuf *batch_cell_begin(batch *b, size_t *off)
     return &b->data;
 }
 void   batch_cell_end(batch *b, int col, size_t off);
+/* batch_cell_end_encoded — the same for a cell in the target's own form
+ * (see BATCH_CELL_ENCODED_BASE); no NUL is added. */
+void   batch_cell_end_encoded(batch *b, int col, size_t off);
 /* batch_set_key — record the key of the last committed row (so that a row
  * the target refuses later can be named by its key). */
 void   batch_set_key(batch *b, int64_t key);

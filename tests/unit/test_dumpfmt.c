@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -1250,12 +1251,138 @@ TEST(test_dumpfmt_verify_dir)
     remove_tmpdir();
 }
 
+/* fast_vs_slow — value v of type t: when dumpfmt_encode_value takes it,
+ * its bytes must be exactly what convert_value + dumpfmt_encode_row make
+ * (the row's state map says "value", then the same cell bytes), convert
+ * must accept it without a note, and a batch holding it as an encoded cell
+ * must encode to the same row. Returns 1 when the fast way took it. */
+static int fast_vs_slow(const ltype *t, const ferry_value *v, const char *ctx)
+{
+    strbuf fast = STRBUF_INIT, cell = STRBUF_INIT, slow = STRBUF_INIT, viab = STRBUF_INIT;
+    dumpfmt_codec c;
+    conv_note note = NOTE_NONE;
+    int took = 0;
+    dumpfmt_codec_init(&c, t, 1);
+    if (dumpfmt_encode_value(t, v, &fast) == 0) {
+        took = 1;
+        if (convert_value(t, v, &cell, &note, NULL) != CONV_OK || note != NOTE_NONE) {
+            FAIL_AT("[%s] the fast way took a value convert rejects or notes", ctx);
+        } else {
+            const char *ptr[1] = {cell.buf};
+            int32_t len[1] = {(int32_t)cell.len};
+            dumpfmt_encode_row(&c, ptr, len, &slow);
+            if (slow.len != fast.len + 1 || slow.buf[0] != 0 ||
+                memcmp(slow.buf + 1, fast.buf, fast.len) != 0)
+                FAIL_AT("[%s] fast %zu bytes, slow %zu bytes (cell \"%s\") differ", ctx, fast.len,
+                        slow.len, cell.buf);
+            batch *b = batch_new(1);
+            size_t off;
+            batch_begin_row(b);
+            strbuf_add(batch_cell_begin(b, &off), fast.buf, fast.len);
+            batch_cell_end_encoded(b, 0, off);
+            batch_commit_row(b);
+            dumpfmt_encode_batch_row(&c, b, 0, &viab);
+            if (viab.len != slow.len || memcmp(viab.buf, slow.buf, slow.len) != 0)
+                FAIL_AT("[%s] the encoded batch cell gives another row", ctx);
+            batch_free(b);
+        }
+    } else if (fast.len != 0) {
+        FAIL_AT("[%s] declined but appended %zu bytes", ctx, fast.len);
+    }
+    dumpfmt_codec_free(&c);
+    strbuf_free(&fast); strbuf_free(&cell); strbuf_free(&slow); strbuf_free(&viab);
+    return took;
+}
+
+/* The reader's shortcut for dumps (dumpfmt_encode_value) against the
+ * ordinary way, value by value: integers of every width from FV_INT and
+ * from text, bools, floats as MySQL sends them (FV_REAL with its text) and
+ * as text, dates and timestamps; random and edge values. Each kind must be
+ * taken by the shortcut at least sometimes (or the test proves nothing)
+ * and declined where convert would reject, note or rewrite. */
+TEST(test_dumpfmt_encode_value_same_bytes)
+{
+    ltype ti16 = LT(LT_INT16), ti32 = LT(LT_INT32), ti64 = LT(LT_INT64), tb = LT(LT_BOOL);
+    ltype tf = LT(LT_FLOAT64), tf32 = LT(LT_FLOAT32), td = LT(LT_DATE), tts = LT(LT_TIMESTAMP);
+    ltype ttz = LT(LT_TIMESTAMPTZ), ttxt = TXT(-1);
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    int took[8] = {0};
+    char txt[64], ctx[96];
+    for (int it = 0; it < 40000; it++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        int64_t i = it % 4 == 0 ? (int64_t)x : it % 4 == 1 ? (int64_t)(x % 70000) - 35000
+                  : it % 4 == 2 ? (int64_t)(x % 5000000000ULL) - 2500000000LL : (int64_t)(x % 3) - 1;
+        ferry_value vi = {FV_INT, i, 0, NULL, 0};
+        snprintf(txt, sizeof txt, it % 7 == 0 ? "%+lld" : it % 11 == 0 ? "%05lld" : "%lld", (long long)i);
+        ferry_value vt = {FV_TEXT, 0, 0, txt, strlen(txt)};
+        snprintf(ctx, sizeof ctx, "int %s", txt);
+        took[0] += fast_vs_slow(&ti16, &vi, ctx) + fast_vs_slow(&ti32, &vi, ctx) + fast_vs_slow(&ti64, &vi, ctx);
+        took[1] += fast_vs_slow(&ti16, &vt, ctx) + fast_vs_slow(&ti32, &vt, ctx) + fast_vs_slow(&ti64, &vt, ctx);
+        took[2] += fast_vs_slow(&tb, &vi, ctx);
+        /* floats: a double's text as a server prints it, in several forms */
+        double d;
+        switch (it % 6) {
+        case 0: memcpy(&d, &x, 8); break;
+        case 1: d = (double)(int64_t)(x % 2000001) / 100.0 - 10000.0; break;
+        case 2: d = (double)(x >> 11) / 9007199254740992.0 * pow(10, (int)(x % 40) - 20); break;
+        case 3: d = (double)(x % 1000); break;
+        case 4: d = -0.0; break;
+        default: d = (double)(x % 100000) / 1000.0; break;
+        }
+        static const char *const fmts[] = {"%.17g", "%.15g", "%g", "%.3f", "%.2e", "%.16g"};
+        snprintf(txt, sizeof txt, fmts[(it / 6) % 6], d);
+        ferry_value vr = {FV_REAL, 0, strtod(txt, NULL), txt, strlen(txt)};
+        ferry_value vs = {FV_TEXT, 0, 0, txt, strlen(txt)};
+        snprintf(ctx, sizeof ctx, "float %s", txt);
+        took[3] += fast_vs_slow(&tf, &vr, ctx);
+        took[4] += fast_vs_slow(&tf, &vs, ctx);
+        ferry_value vwrong = {FV_REAL, 0, strtod(txt, NULL) + 1.0, txt, strlen(txt)};
+        if (isfinite(vwrong.d) && vwrong.d != strtod(txt, NULL) && fast_vs_slow(&tf, &vwrong, ctx))
+            FAIL_AT("[%s] took an FV_REAL whose number is not its text's", ctx);
+        if (fast_vs_slow(&tf32, &vr, ctx)) FAIL_AT("[%s] float32 is not a shortcut type", ctx);
+        /* dates and timestamps, canonical and not */
+        int64_t sec = (int64_t)(x % 253402300800ULL) - (int64_t)(x % 3 == 0 ? 62135596800LL : 0);
+        if (sec < -62135596800LL) sec = -62135596800LL;
+        time_t tt = (time_t)sec;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        unsigned us = (unsigned)(x >> 40) % 1000000;
+        static const char *const tsf[] = {"%04d-%02d-%02d %02d:%02d:%02d", "%04d-%02d-%02dT%02d:%02d:%02d",
+                                          "%04d-%02d-%02d %02d:%02d:%02d.%06u", "%04d-%02d-%02d %02d:%02d:%02d+00:00"};
+        int form = (it / 3) % 4;
+        snprintf(txt, sizeof txt, tsf[form], tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+        if (form == 2 && us % 10 == 0 && it % 2) {           /* canonical fractions drop trailing zeros */
+            size_t n = strlen(txt);
+            while (txt[n - 1] == '0') txt[--n] = '\0';
+            if (txt[n - 1] == '.') txt[--n] = '\0';
+        }
+        ferry_value vd = {FV_TEXT, 0, 0, txt, strlen(txt)};
+        snprintf(ctx, sizeof ctx, "time %s", txt);
+        took[5] += fast_vs_slow(&tts, &vd, ctx);
+        took[6] += fast_vs_slow(&ttz, &vd, ctx);
+        ferry_value vday = {FV_TEXT, 0, 0, txt, 10};
+        took[7] += fast_vs_slow(&td, &vday, ctx);
+        if (fast_vs_slow(&ttxt, &vd, ctx)) FAIL_AT("[%s] text is not a shortcut type", ctx);
+    }
+    /* edges: out of range, not a bool, zero dates, -0 */
+    ferry_value big = {FV_INT, 40000, 0, NULL, 0}, two = {FV_INT, 2, 0, NULL, 0};
+    ferry_value zero = {FV_TEXT, 0, 0, "0000-00-00 00:00:00", 19}, mz = {FV_TEXT, 0, 0, "-0", 2};
+    if (fast_vs_slow(&ti16, &big, "40000 int16")) FAIL_AT("took 40000 for int16");
+    if (fast_vs_slow(&tb, &two, "2 bool")) FAIL_AT("took 2 for a bool");
+    if (fast_vs_slow(&tts, &zero, "zero date")) FAIL_AT("took a zero date");
+    if (fast_vs_slow(&tf, &mz, "-0")) FAIL_AT("took -0");
+    for (int k = 0; k < 8; k++)
+        if (took[k] < 100) FAIL_AT("shortcut kind %d taken only %d times", k, took[k]);
+}
+
 void suite_dumpfmt(void)
 {
     RUN(test_dumpfmt_varint);
     RUN(test_dumpfmt_rt_bool_int);
     RUN(test_dumpfmt_rt_float);
     RUN(test_dumpfmt_float_random);
+    RUN(test_dumpfmt_encode_value_same_bytes);
     RUN(test_dumpfmt_rt_decimal);
     RUN(test_dumpfmt_rt_text_bytes);
     RUN(test_dumpfmt_rt_datetime);
