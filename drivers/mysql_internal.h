@@ -8,6 +8,7 @@
  *   mysql_stmt.c      statements with $N parameters, queries, transactions
  *   mysql_describe.c  the catalog (describe) from information_schema
  *   mysql_read.c      source side: snapshot, key statistics, split points, chunks
+ *   mysql_fetch.c     source side: a chunk's rows over the binary protocol
  *   mysql_write.c     target side: the bulk load (array-bound INSERT on
  *                     MariaDB, multi-row INSERT, LOAD DATA LOCAL INFILE)
  */
@@ -166,6 +167,17 @@ int  my_key_stats(ferry_conn *fc, const cat_table *t, const char *key_column,
                   int64_t *count, int64_t *min, int64_t *max, ferry_err *e);
 int  my_key_split_points(ferry_conn *fc, const cat_table *t, const char *key_column,
                          int64_t step, int64_t **points, int *npoints, ferry_err *e);
+/* --- mysql_fetch.c: rows over the binary protocol --- */
+
+/* my_fetch_rows — run sql (a chunk's SELECT: spec's columns, then the key
+ * column at key_at when it is not among them; key_at -1: the key is the
+ * row's ordinal, bounded by spec's lo/hi) as a prepared statement and
+ * stream its rows into cb as my_read_chunk does. Returns 0, -1 with e set
+ * (what names the read), or 1 when the server cannot prepare it (the
+ * caller reads over the text protocol). */
+int  my_fetch_rows(my_conn *c, const char *sql, size_t sql_len, const read_spec *spec, int key_at,
+                   row_callback cb, void *ctx, const char *what, ferry_err *e);
+
 int  my_read_chunk(ferry_conn *fc, const read_spec *spec, row_callback cb, void *ctx,
                    ferry_err *e);
 

@@ -7,7 +7,11 @@
  *   WITH CONSISTENT SNAPSHOT: every chunk sees the database as it was at
  *   begin_snapshot. That holds for InnoDB tables; MyISAM/Aria tables are
  *   not transactional and are read as they are at the time.
- * - Values are read over the text protocol: the server prints each value
+ * - Rows are read over the binary protocol (mysql_fetch.c: less server
+ *   CPU); this file's text-protocol reader is the fallback for a server or
+ *   proxy that cannot prepare the statement, and what
+ *   FERRY_MYSQL_TEXT_PROTOCOL=1 selects (tests compare the two). Over the
+ *   text protocol the server prints each value
  *   in its own type's form (dates as ISO text, decimals exactly, doubles
  *   round-trip). Integers become FV_INT when they fit int64 (BIGINT
  *   UNSIGNED beyond it: FV_TEXT digits), BIT(1) FV_INT 0/1, wider BIT and
@@ -471,6 +475,13 @@ int my_read_chunk(ferry_conn *fc, const read_spec *spec, row_callback cb, void *
         strbuf_addf(&sql, " ORDER BY %s", k.buf);
     } else {
         my_add_pk_order(&sql, t);
+    }
+    if (!getenv("FERRY_MYSQL_TEXT_PROTOCOL")) {
+        int r = my_fetch_rows(c, sql.buf, sql.len, spec, key_at, cb, ctx, what, e);
+        if (r <= 0) {
+            rc = r;
+            goto out;
+        }
     }
     if (mysql_real_query(c->my, sql.buf, sql.len) || !(res = mysql_use_result(c->my))) {
         my_fail(c, e, FERRY_E_SOURCE, what, sql.buf);

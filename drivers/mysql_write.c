@@ -210,6 +210,17 @@ static int my_cell(ltype_kind k, const char *p, size_t n, const char **out, size
     }
 }
 
+/* my_add_value_slot — the statement's place for one value of kind k: "?",
+ * or "(? + 0)" for a bool. Bools are sent as '1'/'0' text (my_cell); a
+ * BIT(1) column (kept by a MySQL -> MySQL copy) would take that text as
+ * the bits of the character '1' (0x31, "data too long"), while its number
+ * fits BIT(1), tinyint(1) and every integer type alike. */
+static void my_add_value_slot(strbuf *sql, ltype_kind k, int first)
+{
+    if (!first) strbuf_addc(sql, ',');
+    strbuf_adds(sql, k == LT_BOOL ? "(? + 0)" : "?");
+}
+
 /* my_cell_fail — a cell MySQL cannot hold: FERRY_E_TYPE with SQLSTATE
  * 22003, naming table, row (since copy_begin) and column. */
 static int my_cell_fail(my_conn *c, int64_t row, int col, const char *why, ferry_err *e)
@@ -399,7 +410,7 @@ static MYSQL_STMT *my_ins_stmt(my_conn *c, int rows, int full, ferry_err *e)
     for (int r = 0; r < rows; r++) {
         strbuf_adds(&sql, r ? ",(" : "(");
         for (int k = 0; k < cp->ncols; k++)
-            strbuf_adds(&sql, k ? ",?" : "?");
+            my_add_value_slot(&sql, cp->kinds[k], k == 0);
         strbuf_addc(&sql, ')');
     }
     if (!(slot->st = mysql_stmt_init(c->my)) ||
@@ -493,7 +504,7 @@ static int my_bulk_group(my_conn *c, const batch *b, size_t r0, size_t n, ferry_
             strbuf_addf(&sql, "%s%s", k ? ", " : "", cp->cols[k]);
         strbuf_adds(&sql, ") VALUES (");
         for (int k = 0; k < cp->ncols; k++)
-            strbuf_adds(&sql, k ? ",?" : "?");
+            my_add_value_slot(&sql, cp->kinds[k], k == 0);
         strbuf_addc(&sql, ')');
         if (!(cp->bulk = mysql_stmt_init(c->my)) || mysql_stmt_prepare(cp->bulk, sql.buf, sql.len)) {
             snprintf(what, sizeof what, "preparing the INSERT into %s", cp->table);
@@ -657,9 +668,17 @@ int my_copy_begin(ferry_conn *fc, const char *qualified_table, const char *const
         strbuf_addf(&sql, "LOAD DATA LOCAL INFILE 'ferry' INTO TABLE %s CHARACTER SET utf8mb4 "
                     "FIELDS TERMINATED BY X'09' ESCAPED BY X'5C' LINES TERMINATED BY X'0A' (",
                     qualified_table);
-        for (int k = 0; k < ncols; k++)
-            strbuf_addf(&sql, "%s%s", k ? ", " : "", quoted_cols[k]);
+        for (int k = 0; k < ncols; k++) {
+            if (types[k].kind == LT_BOOL) strbuf_addf(&sql, "%s@ferry_b%d", k ? ", " : "", k);
+            else strbuf_addf(&sql, "%s%s", k ? ", " : "", quoted_cols[k]);
+        }
         strbuf_addc(&sql, ')');
+        /* bools as numbers, see my_add_value_slot */
+        for (int k = 0, first = 1; k < ncols; k++)
+            if (types[k].kind == LT_BOOL) {
+                strbuf_addf(&sql, "%s%s = @ferry_b%d + 0", first ? " SET " : ", ", quoted_cols[k], k);
+                first = 0;
+            }
         cp->load_sql = strbuf_detach(&sql);
     }
     for (int k = 0; k < ncols; k++)

@@ -474,7 +474,8 @@ static int int_fits(ltype_kind k, int64_t x)
  *   - a float64 given by its text in the short form (short_float): that
  *     text is the canonical form of the number it denotes (see
  *     short_float), so its digits are the encoding. An FV_REAL must be the
- *     number of its text (drivers keep the text they parsed in p/n);
+ *     number of its text (drivers keep the text they parsed in p/n); one
+ *     without text gets the canonical text conv_float would write;
  *   - dates and timestamps whose text is already canonical (conv_datetime
  *     gives such text back unchanged).
  * Everything else (-1) goes through convert_value, which also decides
@@ -500,11 +501,22 @@ int dumpfmt_encode_value(const ltype *t, const ferry_value *v, strbuf *out)
         if (!int_fits(t->kind, x)) return -1;
         dumpfmt_put_uvarint(out, dumpfmt_zigzag(x));
         return 0;
-    case LT_FLOAT64:
-        if ((v->cls != FV_REAL && v->cls != FV_TEXT) || !v->p ||
-            short_float(v->p, v->n, 15, &neg, &u, &scale) || (u == 0 && neg))
+    case LT_FLOAT64: {
+        char buf[NUMFMT_DBL_MAX];
+        const char *p = v->p;
+        size_t n = v->n;
+        if (v->cls == FV_REAL && !p) {
+            /* a number without its text (binary protocols): its canonical
+             * text, made as conv_float makes it */
+            if (!isfinite(v->d)) return -1;
+            n = numfmt_double(buf, v->d);
+            p = buf;
+        } else if ((v->cls != FV_REAL && v->cls != FV_TEXT) || !p) {
             return -1;
-        if (v->cls == FV_REAL) {
+        }
+        if (short_float(p, n, 15, &neg, &u, &scale) || (u == 0 && neg))
+            return -1;
+        if (v->cls == FV_REAL && p == v->p) {
             double d;
             if (numfmt_parse_double(v->p, v->n, &d) != 0 || memcmp(&d, &v->d, sizeof d) != 0)
                 return -1;
@@ -512,6 +524,7 @@ int dumpfmt_encode_value(const ltype *t, const ferry_value *v, strbuf *out)
         dumpfmt_put_uvarint(out, (uint64_t)scale << 2 | (uint64_t)neg << 1);
         dumpfmt_put_uvarint(out, u);
         return 0;
+    }
     case LT_DATE:
         if (v->cls != FV_TEXT || !v->p || parse_date(v->p, v->n, &x)) return -1;
         dumpfmt_put_uvarint(out, dumpfmt_zigzag(x));

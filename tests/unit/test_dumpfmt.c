@@ -1335,6 +1335,8 @@ TEST(test_dumpfmt_encode_value_same_bytes)
         ferry_value vs = {FV_TEXT, 0, 0, txt, strlen(txt)};
         snprintf(ctx, sizeof ctx, "float %s", txt);
         took[3] += fast_vs_slow(&tf, &vr, ctx);
+        ferry_value vbin = {FV_REAL, 0, d, NULL, 0};          /* binary protocols: no text */
+        took[3] += fast_vs_slow(&tf, &vbin, ctx);
         took[4] += fast_vs_slow(&tf, &vs, ctx);
         ferry_value vwrong = {FV_REAL, 0, strtod(txt, NULL) + 1.0, txt, strlen(txt)};
         if (isfinite(vwrong.d) && vwrong.d != strtod(txt, NULL) && fast_vs_slow(&tf, &vwrong, ctx))
