@@ -286,7 +286,10 @@ static int plan_dump_same_type(const ferry_plan *p, const plan_table *t, const p
         return 0;
     ltype_format(&lt, a, sizeof a);
     ltype_format(c->src->stored_lt, b, sizeof b);
-    return strcmp(a, b) == 0 && lt.fixed == c->src->stored_lt->fixed;
+    /* a MySQL TIME is stored as a duration (fixed), which its mapping does
+     * not say: plan_columns marks it again between MySQL servers */
+    return strcmp(a, b) == 0 &&
+           (lt.fixed == c->src->stored_lt->fixed || (lt.kind == LT_TIME && p->src_sql == SQL_MYSQL));
 }
 
 /* plan_column_types — logical and native type of one column. */
@@ -337,8 +340,14 @@ static int plan_column_types(ferry_plan *p, plan_table *t, plan_column *c,
             return 0;
         }
         /* Same engine: the source's own type, verbatim, when reading it as a
-         * logical type loses nothing — an exact copy needs no translation. */
-        if (p->src_sql == p->dst_sql && !c->src_lossy && !p->opts->map_file &&
+         * logical type loses nothing — an exact copy needs no translation.
+         * Between MySQL servers TIME is a duration (plan_columns marks it
+         * fixed) written back as it was read (conv_time_duration): its
+         * source note is about other engines' time of day, so TIME(n) stays
+         * TIME(n). */
+        if (p->src_sql == p->dst_sql &&
+            (!c->src_lossy || (c->lt.kind == LT_TIME && p->src_sql == SQL_MYSQL)) &&
+            !p->opts->map_file &&
             c->src->native_type[0] && strlen(c->src->native_type) < sizeof c->native) {
             snprintf(c->native, sizeof c->native, "%s", c->src->native_type);
             c->lossy = NULL;
