@@ -25,40 +25,9 @@ dump_sqlite "$B" events $EV_SPEC >"$TEST_TMP/src.events"
 # shellcheck disable=SC2086
 dump_sqlite "$B" users $US_SPEC >"$TEST_TMP/src.users"
 
-BG_PID=
-BG_RC=
-# start_bg PROGRESS ARGS... — run ferry ARGS in the background with
-# --progress PROGRESS.
-start_bg() {
-    local prog=$1
-    shift
-    rm -f "$prog"
-    echo "  \$ ferry $* --progress $prog &"
-    "$FERRY" "$@" --progress "$prog" >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" </dev/null &
-    BG_PID=$!
-    T_BG_PIDS+=("$BG_PID")
-}
-bg_running() { kill -0 "$BG_PID" 2>/dev/null; }
-chunks_at_least() { [ "$(count_events "$1" chunk_done)" -ge "$2" ]; }
-until_or_exit() { "$@" || ! bg_running; }
-# kill_bg_when WHAT CMD... — SIGKILL once CMD succeeds; 0 when the kill hit
-# a running ferry, 1 when it had ended already.
-kill_bg_when() {
-    local what=$1
-    shift
-    if ! wait_for 120 until_or_exit "$@"; then
-        fail "$what: not reached within 120 s"; kill -9 "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null; return 1
-    fi
-    if bg_running; then
-        kill -9 "$BG_PID" 2>/dev/null
-        wait "$BG_PID" 2>/dev/null
-        echo "  sent SIGKILL $what"
-        return 0
-    fi
-    wait "$BG_PID"; BG_RC=$?
-    note "ferry ended (exit $BG_RC) before $what; nothing to resume this time"
-    return 1
-}
+# kill_bg_when WHAT CMD... — SIGKILL once CMD succeeds (testlib's
+# bg_signal_when); 0 when the kill hit a running ferry.
+kill_bg_when() { bg_signal_when KILL "$@"; }
 # restored_equal DBFILE LABEL — a SQLite restore holds exactly the source.
 restored_equal() {
     local db=$1 label=$2
@@ -73,7 +42,7 @@ man() { jq -r "$2" "$1/manifest.json" 2>/dev/null; }
 
 section "kill -9 while dumping, then the same command again"
 D=$TEST_TMP/d1
-start_bg "$TEST_TMP/p1" dump "sqlite:///$B" "$D" --chunk-rows "$CHUNK" --jobs 2
+bg_start "$TEST_TMP/p1" dump "sqlite:///$B" "$D" --chunk-rows "$CHUNK" --jobs 2
 if kill_bg_when "after 8 chunks" chunks_at_least "$TEST_TMP/p1" 8; then
     check_eq "the killed dump is not complete" false "$(man "$D" .complete)"
     recorded=$(man "$D" '.chunks[].file' | sort)
@@ -107,7 +76,7 @@ fi
 section "kill -9 while restoring into PostgreSQL, then the same command again"
 RDB=${PGTEST_DB}_restore
 pg_dropdb "$RDB" >/dev/null 2>&1; pg_createdb "$RDB"
-start_bg "$TEST_TMP/p2" restore "$D" "$(pg_url "$RDB")" --jobs 2
+bg_start "$TEST_TMP/p2" restore "$D" "$(pg_url "$RDB")" --jobs 2
 if kill_bg_when "after 10 chunks" chunks_at_least "$TEST_TMP/p2" 10; then
     run_ferry restore "$D" "$(pg_url "$RDB")" --jobs 2
     check_rc "the rerun finishes the restore" 0
@@ -126,7 +95,7 @@ pg_dropdb "$PSRC" >/dev/null 2>&1; pg_createdb "$PSRC"
 run_ferry copy "sqlite:///$B" "$(pg_url "$PSRC")" --quiet
 check_rc "load the PostgreSQL source" 0
 D2=$TEST_TMP/d2
-start_bg "$TEST_TMP/p3" dump "$(pg_url "$PSRC")" "$D2" --chunk-rows "$CHUNK" --jobs 3
+bg_start "$TEST_TMP/p3" dump "$(pg_url "$PSRC")" "$D2" --chunk-rows "$CHUNK" --jobs 3
 if kill_bg_when "after 6 chunks" chunks_at_least "$TEST_TMP/p3" 6; then
     run_ferry dump "$(pg_url "$PSRC")" "$D2" --chunk-rows "$CHUNK" --jobs 3
     check_rc "the rerun finishes the PostgreSQL dump" 0

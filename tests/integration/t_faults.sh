@@ -39,24 +39,7 @@ pg_add_password_user "$PWUSER" "$PW" 2>/dev/null || true
 
 # --- background runs -----------------------------------------------------------
 
-BG_PID=
-BG_RC=
-BG_OUT=$TEST_TMP/bg.out
-BG_ERR=$TEST_TMP/bg.err
-# start_bg PROGRESS ARGS... — ferry ARGS --progress PROGRESS in the background.
-start_bg() {
-    local prog=$1
-    shift
-    rm -f "$prog"
-    echo "  \$ ferry $* --progress $prog &"
-    "$FERRY" "$@" --progress "$prog" >"$BG_OUT" 2>"$BG_ERR" </dev/null &
-    BG_PID=$!
-    T_BG_PIDS+=("$BG_PID")
-}
-bg_running() { kill -0 "$BG_PID" 2>/dev/null; }
-chunks_at_least() { [ "$(count_events "$1" chunk_done)" -ge "$2" ]; }
-has_phase() { grep -Eq "\"phase\":[[:space:]]*\"$2\"" "$1" 2>/dev/null; }
-until_or_exit() { "$@" || ! bg_running; }
+# (the background run: testlib's bg_start, bg_running, bg_output ...)
 # reach WHAT CMD... — wait (at most 120 s) until CMD succeeds while ferry
 # runs; 0 when ferry is still running then.
 reach() {
@@ -83,7 +66,6 @@ bg_wait() {
     echo "  exit $BG_RC"
     sed -n '1,25p' "$BG_ERR" | cut -c1-400 | sed 's/^/  | /'
 }
-bg_output() { cat "$BG_OUT" "$BG_ERR"; }
 
 # pg_kill_ferry DB [EXTRA_WHERE] — terminate ferry's backends on DB.
 pg_kill_ferry() {
@@ -133,7 +115,7 @@ SRCURL="sqlite:///$B"
 
 section "A: PostgreSQL target, ferry's backends terminated mid-copy"
 DA=${PGTEST_DB}_a; pg_dropdb "$DA"; pg_createdb "$DA"
-start_bg "$TEST_TMP/a.ndjson" copy "$SRCURL" "$(pg_url "$DA")" --chunk-rows $CHUNK --jobs 3 --report "$TEST_TMP/a.json"
+bg_start "$TEST_TMP/a.ndjson" copy "$SRCURL" "$(pg_url "$DA")" --chunk-rows $CHUNK --jobs 3 --report "$TEST_TMP/a.json"
 if reach "3 chunks" chunks_at_least "$TEST_TMP/a.ndjson" 3; then
     echo "  terminated $(pg_kill_ferry "$DA") backend(s)"
     bg_wait
@@ -155,7 +137,7 @@ pg_dropdb "$DA"
 
 section "A2: PostgreSQL target restarted mid-copy (pg_ctl restart -m fast)"
 DA2=${PGTEST_DB}_a2; pg_dropdb "$DA2"; pg_createdb "$DA2"
-start_bg "$TEST_TMP/a2.ndjson" copy "$SRCURL" "$(pg_url "$DA2")" --chunk-rows $CHUNK --jobs 3
+bg_start "$TEST_TMP/a2.ndjson" copy "$SRCURL" "$(pg_url "$DA2")" --chunk-rows $CHUNK --jobs 3
 if reach "3 chunks" chunks_at_least "$TEST_TMP/a2.ndjson" 3; then
     if _pg_as_owner "$PGTEST_BIN/pg_ctl" -D "$PGTEST_DIR/data" -m fast -w -t 60 restart >"$TEST_TMP/restart.log" 2>&1; then
         echo "  the server restarted"
@@ -176,7 +158,7 @@ pg_dropdb "$DA2"
 
 section "A3: PostgreSQL target, backends terminated during the index phase"
 DA3=${PGTEST_DB}_a3; pg_dropdb "$DA3"; pg_createdb "$DA3"
-start_bg "$TEST_TMP/a3.ndjson" copy "$SRCURL" "$(pg_url "$DA3")" --chunk-rows $CHUNK --jobs 3
+bg_start "$TEST_TMP/a3.ndjson" copy "$SRCURL" "$(pg_url "$DA3")" --chunk-rows $CHUNK --jobs 3
 if reach "phase indexes" has_phase "$TEST_TMP/a3.ndjson" indexes; then
     echo "  terminated $(pg_kill_ferry "$DA3") backend(s)"
     bg_wait
@@ -207,7 +189,7 @@ else
     # shellcheck disable=SC2086
     dump_sqlite "$BM" events $EV_SPEC >"$TEST_TMP/srcmy.events"
     MB=${PGTEST_DB}_b; my_dropdb "$MB" >/dev/null 2>&1; my_createdb "$MB"
-    start_bg "$TEST_TMP/b.ndjson" copy "sqlite:///$BM" "$(my_url "$MB")" --chunk-rows $CHUNK --jobs 3
+    bg_start "$TEST_TMP/b.ndjson" copy "sqlite:///$BM" "$(my_url "$MB")" --chunk-rows $CHUNK --jobs 3
     if reach "3 chunks" chunks_at_least "$TEST_TMP/b.ndjson" 3; then
         k=0
         for id in $(my_sql "" "SELECT id FROM information_schema.PROCESSLIST WHERE db = '$MB' AND id <> CONNECTION_ID()"); do
@@ -236,7 +218,7 @@ check_rc "load the PostgreSQL source" 0
 
 section "C1: PostgreSQL source, the secondary readers terminated (the snapshot stays)"
 DC=${PGTEST_DB}_c1; pg_dropdb "$DC"; pg_createdb "$DC"
-start_bg "$TEST_TMP/c1.ndjson" copy "$(pg_url "$DS")" "$(pg_url "$DC")" --chunk-rows $CHUNK --jobs 3 --report "$TEST_TMP/c1.json"
+bg_start "$TEST_TMP/c1.ndjson" copy "$(pg_url "$DS")" "$(pg_url "$DC")" --chunk-rows $CHUNK --jobs 3 --report "$TEST_TMP/c1.json"
 if reach "3 chunks" chunks_at_least "$TEST_TMP/c1.ndjson" 3; then
     # The oldest of ferry's source backends is the session's: it exported the snapshot.
     echo "  terminated $(pg_kill_ferry "$DS" "AND backend_start > (SELECT min(backend_start) FROM pg_stat_activity
@@ -255,7 +237,7 @@ pg_dropdb "$DC"
 
 section "C2: PostgreSQL source, every reader terminated (a new snapshot, said so)"
 DC2=${PGTEST_DB}_c2; pg_dropdb "$DC2"; pg_createdb "$DC2"
-start_bg "$TEST_TMP/c2.ndjson" copy "$(pg_url "$DS")" "$(pg_url "$DC2")" --chunk-rows $CHUNK --jobs 3 --report "$TEST_TMP/c2.json"
+bg_start "$TEST_TMP/c2.ndjson" copy "$(pg_url "$DS")" "$(pg_url "$DC2")" --chunk-rows $CHUNK --jobs 3 --report "$TEST_TMP/c2.json"
 if reach "3 chunks" chunks_at_least "$TEST_TMP/c2.ndjson" 3; then
     echo "  terminated $(pg_kill_ferry "$DS") reader backend(s)"
     bg_wait
@@ -276,7 +258,7 @@ pg_dropdb "$DS"
 section "D: --retries 0 and a killed connection: exit 4, resumable, the command without the password"
 DD=${PGTEST_DB}_d; pg_dropdb "$DD"; pg_createdb "$DD" "$PWUSER"
 PWURL="postgresql://$PWUSER:$PW@127.0.0.1:$PGTEST_PORT/$DD"
-start_bg "$TEST_TMP/d.ndjson" copy "$SRCURL" "$PWURL" --chunk-rows $CHUNK --jobs 3 --retries 0 --report "$TEST_TMP/d.json"
+bg_start "$TEST_TMP/d.ndjson" copy "$SRCURL" "$PWURL" --chunk-rows $CHUNK --jobs 3 --retries 0 --report "$TEST_TMP/d.json"
 if reach "3 chunks" chunks_at_least "$TEST_TMP/d.ndjson" 3; then
     echo "  terminated $(pg_kill_ferry "$DD") backend(s)"
     bg_wait
@@ -298,7 +280,7 @@ verify_pg "$DD" "D"
 
 section "D2: retries spent (the database refuses connections meanwhile): exit 4; rerun"
 DD2=${PGTEST_DB}_d2; pg_dropdb "$DD2"; pg_createdb "$DD2"
-start_bg "$TEST_TMP/d2.ndjson" copy "$SRCURL" "$(pg_url "$DD2")" --chunk-rows $CHUNK --jobs 3 --retries 2
+bg_start "$TEST_TMP/d2.ndjson" copy "$SRCURL" "$(pg_url "$DD2")" --chunk-rows $CHUNK --jobs 3 --retries 2
 if reach "3 chunks" chunks_at_least "$TEST_TMP/d2.ndjson" 3; then
     qdb postgres "ALTER DATABASE \"$DD2\" ALLOW_CONNECTIONS false" >/dev/null
     echo "  refused new connections, terminated $(pg_kill_ferry "$DD2") backend(s)"
@@ -321,7 +303,7 @@ pg_dropdb "$DD2"
 section "E1: SIGINT once: exit 6, the resume command; rerun"
 DE=${PGTEST_DB}_e; pg_dropdb "$DE"; pg_createdb "$DE" "$PWUSER"
 PWURL="postgresql://$PWUSER:$PW@127.0.0.1:$PGTEST_PORT/$DE"
-start_bg "$TEST_TMP/e.ndjson" copy "$SRCURL" "$PWURL" --chunk-rows $CHUNK --jobs 3
+bg_start "$TEST_TMP/e.ndjson" copy "$SRCURL" "$PWURL" --chunk-rows $CHUNK --jobs 3
 if reach "3 chunks" chunks_at_least "$TEST_TMP/e.ndjson" 3; then
     kill -INT "$BG_PID"
     bg_wait
@@ -340,7 +322,7 @@ verify_pg "$DE" "E1"
 
 section "E2: SIGINT twice while a chunk is stuck on a lock: ferry quits at once (exit 6); rerun"
 DE2=${PGTEST_DB}_e2; pg_dropdb "$DE2"; pg_createdb "$DE2"
-start_bg "$TEST_TMP/e2.ndjson" copy "$SRCURL" "$(pg_url "$DE2")" --chunk-rows $CHUNK --jobs 3
+bg_start "$TEST_TMP/e2.ndjson" copy "$SRCURL" "$(pg_url "$DE2")" --chunk-rows $CHUNK --jobs 3
 if reach "3 chunks" chunks_at_least "$TEST_TMP/e2.ndjson" 3; then
     # Another session holds the table: ferry's next COPY waits for it.
     pg_sql "$DE2" "BEGIN; LOCK TABLE events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" >/dev/null 2>&1 &

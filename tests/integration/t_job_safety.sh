@@ -22,23 +22,15 @@ EV_SPEC="int:id int:user_id int:kind int:amount_cents f64:score text:code text:b
 dump_sqlite "$B" events $EV_SPEC >"$TEST_TMP/src.events"
 SRC_SUM=$(sqlite_q "$B" 'SELECT count(*), count(DISTINCT id), sum(id) FROM events' | tr '|' ' ')
 
-BG_PID=
-BG_RC=
-# start_bg TARGET PROGRESS [ARGS...] — the first copy, in the background.
+# start_bg TARGET PROGRESS [ARGS...] — the first copy, in the background
+# (testlib's bg_start).
 start_bg() {
     local tgt=$1 prog=$2
     shift 2
-    rm -f "$prog"
-    echo "  \$ ferry copy sqlite:///$B <target> --chunk-rows $CHUNK --jobs 2 --progress $prog $* &"
-    "$FERRY" copy "sqlite:///$B" "$tgt" --chunk-rows "$CHUNK" --jobs 2 --progress "$prog" "$@" \
-        >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" </dev/null &
-    BG_PID=$!
-    T_BG_PIDS+=("$BG_PID")
+    bg_start "$prog" copy "sqlite:///$B" "$tgt" --chunk-rows "$CHUNK" --jobs 2 "$@"
 }
-bg_running() { kill -0 "$BG_PID" 2>/dev/null; }
-chunks_at_least() { [ "$(count_events "$1" chunk_done)" -ge "$2" ] || ! bg_running; }
 # caught PROGRESS — the first copy is running and has committed 3 chunks.
-caught() { wait_for 120 chunks_at_least "$1" 3 && bg_running; }
+caught() { wait_for 120 until_or_exit chunks_at_least "$1" 3 && bg_running; }
 wait_bg() { wait "$BG_PID"; BG_RC=$?; }
 
 # second_copy LABEL TARGET [ARGS...] — the same job while the first runs:
@@ -131,10 +123,7 @@ qdb "$PS" "CREATE TABLE ledger (id bigint PRIMARY KEY, amount integer NOT NULL, 
 INSERT INTO ledger SELECT i, i % 1000, 'memo ' || i FROM generate_series(1, $N) i;
 CREATE TABLE tags (id integer PRIMARY KEY, name text)" >/dev/null
 DC=${PGTEST_DB}_c; pg_dropdb "$DC"; pg_createdb "$DC"
-rm -f "$TEST_TMP/c.ndjson"
-"$FERRY" copy "$(pg_url "$PS")" "$(pg_url "$DC")" --chunk-rows "$CHUNK" --jobs 2 --progress "$TEST_TMP/c.ndjson" \
-    >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" </dev/null &
-BG_PID=$!; T_BG_PIDS+=("$BG_PID")
+bg_start "$TEST_TMP/c.ndjson" copy "$(pg_url "$PS")" "$(pg_url "$DC")" --chunk-rows "$CHUNK" --jobs 2
 if caught "$TEST_TMP/c.ndjson"; then
     kill -9 "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null
     echo "  killed the copy (kill -9)"

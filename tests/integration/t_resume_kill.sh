@@ -23,50 +23,12 @@ dump_sqlite "$B" events $EV_SPEC >"$TEST_TMP/src.events"
 # shellcheck disable=SC2086
 dump_sqlite "$B" users $US_SPEC >"$TEST_TMP/src.users"
 
-BG_PID=
-BG_RC=
-# start_bg DB PROGRESS [ARGS...] — start the copy in the background.
+# start_bg DB PROGRESS [ARGS...] — start the copy in the background (testlib's
+# bg_start; bg_signal_when stops it).
 start_bg() {
     local db=$1 prog=$2
     shift 2
-    rm -f "$prog"
-    echo "  \$ ferry copy sqlite:///$B $(pg_url "$db") --chunk-rows $CHUNK --jobs 3 --progress $prog $* &"
-    "$FERRY" copy "sqlite:///$B" "$(pg_url "$db")" --chunk-rows "$CHUNK" --jobs 3 --progress "$prog" "$@" \
-        >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" </dev/null &
-    BG_PID=$!
-    T_BG_PIDS+=("$BG_PID")
-}
-
-bg_running() { kill -0 "$BG_PID" 2>/dev/null; }
-has_phase() { grep -Eq "\"phase\":[[:space:]]*\"$2\"" "$1" 2>/dev/null; }
-chunks_at_least() { [ "$(count_events "$1" chunk_done)" -ge "$2" ]; }
-# until_or_exit CMD... — CMD succeeded, or the background ferry is gone.
-until_or_exit() { "$@" || ! bg_running; }
-
-# stop_bg_when SIGNAL WHAT CMD... — send SIGNAL once CMD succeeds (polling,
-# at most 120 s). Returns 0 if the signal hit a running ferry; 1 if ferry
-# had already ended. Sets BG_RC to its exit status.
-stop_bg_when() {
-    local sig=$1 what=$2
-    shift 2
-    if ! wait_for 120 until_or_exit "$@"; then
-        fail "$what: not reached within 120 s"
-        kill -9 "$BG_PID" 2>/dev/null
-        wait "$BG_PID" 2>/dev/null
-        BG_RC=killed
-        return 1
-    fi
-    if bg_running; then
-        kill "-$sig" "$BG_PID" 2>/dev/null
-        wait "$BG_PID"
-        BG_RC=$?
-        echo "  sent SIG$sig $what (exit $BG_RC)"
-        return 0
-    fi
-    wait "$BG_PID"
-    BG_RC=$?
-    note "ferry ended (exit $BG_RC) before the kill point '$what'; nothing to resume this time"
-    return 1
+    bg_start "$prog" copy "sqlite:///$B" "$(pg_url "$db")" --chunk-rows "$CHUNK" --jobs 3 "$@"
 }
 
 # verify DB LABEL — the target holds exactly the source's rows.
@@ -112,19 +74,19 @@ rerun() {
 section "A: SIGKILL during the schema phase"
 DA=${PGTEST_DB}_a; pg_dropdb "$DA"; pg_createdb "$DA"
 start_bg "$DA" "$TEST_TMP/a.ndjson"
-stop_bg_when KILL "at phase schema" has_phase "$TEST_TMP/a.ndjson" schema
+bg_signal_when KILL "at phase schema" has_phase "$TEST_TMP/a.ndjson" schema
 rerun "$DA" "A"
 verify "$DA" "A"
 
 section "B: SIGKILL twice during the data phase"
 DB_=${PGTEST_DB}_b; pg_dropdb "$DB_"; pg_createdb "$DB_"
 start_bg "$DB_" "$TEST_TMP/b1.ndjson"
-if stop_bg_when KILL "after 3 chunks" chunks_at_least "$TEST_TMP/b1.ndjson" 3; then
+if bg_signal_when KILL "after 3 chunks" chunks_at_least "$TEST_TMP/b1.ndjson" 3; then
     check "B: the killed run had not finished" test "$(count_events "$TEST_TMP/b1.ndjson" job_done)" -eq 0
     whole_chunks "$DB_" "B first kill"
     done1=$(count_events "$TEST_TMP/b1.ndjson" chunk_done)
     start_bg "$DB_" "$TEST_TMP/b2.ndjson"
-    if stop_bg_when KILL "after 3 more chunks" chunks_at_least "$TEST_TMP/b2.ndjson" 3; then
+    if bg_signal_when KILL "after 3 more chunks" chunks_at_least "$TEST_TMP/b2.ndjson" 3; then
         whole_chunks "$DB_" "B second kill"
     fi
     rerun "$DB_" "B"
@@ -140,7 +102,7 @@ verify "$DB_" "B"
 section "C: SIGKILL during the index phase"
 DC=${PGTEST_DB}_c; pg_dropdb "$DC"; pg_createdb "$DC"
 start_bg "$DC" "$TEST_TMP/c.ndjson"
-if stop_bg_when KILL "at phase indexes" has_phase "$TEST_TMP/c.ndjson" indexes; then
+if bg_signal_when KILL "at phase indexes" has_phase "$TEST_TMP/c.ndjson" indexes; then
     check_eq "C: all rows were in before the index phase" "$N" "$(qdb "$DC" 'SELECT count(*) FROM events')"
 fi
 rerun "$DC" "C"
@@ -149,9 +111,9 @@ verify "$DC" "C"
 section "D: SIGTERM during the data phase (exit 6, resumable)"
 DD=${PGTEST_DB}_d; pg_dropdb "$DD"; pg_createdb "$DD"
 start_bg "$DD" "$TEST_TMP/d.ndjson"
-if stop_bg_when TERM "after 3 chunks" chunks_at_least "$TEST_TMP/d.ndjson" 3; then
+if bg_signal_when TERM "after 3 chunks" chunks_at_least "$TEST_TMP/d.ndjson" 3; then
     check_eq "D: stopped by SIGTERM: exit 6 (interrupted)" 6 "$BG_RC"
-    check_match "D: it says how to resume" "resum|rerun|run .*again" "$(cat "$TEST_TMP/bg.out" "$TEST_TMP/bg.err")"
+    check_match "D: it says how to resume" "resum|rerun|run .*again" "$(bg_output)"
     whole_chunks "$DD" "D"
 fi
 rerun "$DD" "D"
@@ -174,11 +136,8 @@ section "G: a changed source refuses to resume (exit 7) until --restart"
 B2=$TEST_TMP/changing.db
 cp "$B" "$B2"
 DG=${PGTEST_DB}_g; pg_dropdb "$DG"; pg_createdb "$DG"
-rm -f "$TEST_TMP/g.ndjson"
-"$FERRY" copy "sqlite:///$B2" "$(pg_url "$DG")" --chunk-rows "$CHUNK" --jobs 3 --progress "$TEST_TMP/g.ndjson" \
-    >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" </dev/null &
-BG_PID=$!; T_BG_PIDS+=("$BG_PID")
-if stop_bg_when KILL "after 3 chunks" chunks_at_least "$TEST_TMP/g.ndjson" 3; then
+bg_start "$TEST_TMP/g.ndjson" copy "sqlite:///$B2" "$(pg_url "$DG")" --chunk-rows "$CHUNK" --jobs 3
+if bg_signal_when KILL "after 3 chunks" chunks_at_least "$TEST_TMP/g.ndjson" 3; then
     sqlite3 "$B2" "ALTER TABLE users ADD COLUMN nickname TEXT"
     run_ferry copy "sqlite:///$B2" "$(pg_url "$DG")" --chunk-rows "$CHUNK" --jobs 3
     check_rc "G: resume after the source schema changed" 7

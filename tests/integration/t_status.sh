@@ -27,18 +27,8 @@ P=$PGTEST_PORT
 # binary under test for "ferry".
 ferry() { "$FERRY" "$@"; }
 
-BG_PID=
-# start_bg SOURCE TARGET PROGRESS — a copy in the background.
-start_bg() {
-    rm -f "$3"
-    echo "  \$ ferry copy $1 <target> --chunk-rows $CHUNK --jobs 2 --progress $3 &"
-    "$FERRY" copy "$1" "$2" --chunk-rows "$CHUNK" --jobs 2 --progress "$3" \
-        >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" </dev/null &
-    BG_PID=$!
-    T_BG_PIDS+=("$BG_PID")
-}
-bg_running() { kill -0 "$BG_PID" 2>/dev/null; }
-chunks_at_least() { [ "$(count_events "$1" chunk_done)" -ge "$2" ] || ! bg_running; }
+# start_bg SOURCE TARGET PROGRESS — a copy in the background (testlib's bg_start).
+start_bg() { bg_start "$3" copy "$1" "$2" --chunk-rows "$CHUNK" --jobs 2; }
 
 # status_json TARGET — ferry status --json into $TEST_TMP/st.json.
 status_json() {
@@ -61,7 +51,7 @@ not_running() { [ "$("$FERRY" status "$1" --json 2>/dev/null | jq -r '.jobs[0].r
 killed_job() {
     local label=$1 src=$2 tgt=$3 disp=$4 count_fn=$5
     start_bg "$src" "$tgt" "$TEST_TMP/k.ndjson"
-    if ! wait_for 120 chunks_at_least "$TEST_TMP/k.ndjson" 3 || ! bg_running; then
+    if ! wait_for 120 until_or_exit chunks_at_least "$TEST_TMP/k.ndjson" 3 || ! bg_running; then
         fail "$label: the copy could not be caught running"
         kill -9 "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null
         return

@@ -262,3 +262,53 @@ wait_for() {
     done
     return 1
 }
+
+# --- one ferry in the background (the kill and fault tests) -------------------
+# bg_start PROGRESS ARGS... — ferry ARGS --progress PROGRESS in the background:
+# BG_PID, output in BG_OUT / BG_ERR; killed by finish if still running.
+BG_PID=
+BG_RC=
+BG_OUT=$TEST_TMP/bg.out
+BG_ERR=$TEST_TMP/bg.err
+bg_start() {
+    local prog=$1
+    shift
+    rm -f "$prog"
+    echo "  \$ ferry $* --progress $prog &"
+    "$FERRY" "$@" --progress "$prog" >"$BG_OUT" 2>"$BG_ERR" </dev/null &
+    BG_PID=$!
+    T_BG_PIDS+=("$BG_PID")
+}
+bg_running() { kill -0 "$BG_PID" 2>/dev/null; }
+bg_output() { cat "$BG_OUT" "$BG_ERR"; }
+# chunks_at_least PROGRESS N / has_phase PROGRESS PHASE — how far it got.
+chunks_at_least() { [ "$(count_events "$1" chunk_done)" -ge "$2" ]; }
+has_phase() { grep -Eq "\"phase\":[[:space:]]*\"$2\"" "$1" 2>/dev/null; }
+# until_or_exit CMD... — CMD succeeded, or the background ferry is gone.
+until_or_exit() { "$@" || ! bg_running; }
+# bg_signal_when SIGNAL WHAT CMD... — send SIGNAL once CMD succeeds (polling,
+# at most 120 s). 0 when the signal hit a running ferry; 1 when it had ended
+# already (a note says so) or the point was not reached (a failure). BG_RC
+# gets its exit status.
+bg_signal_when() {
+    local sig=$1 what=$2
+    shift 2
+    if ! wait_for 120 until_or_exit "$@"; then
+        fail "$what: not reached within 120 s"
+        kill -9 "$BG_PID" 2>/dev/null
+        wait "$BG_PID" 2>/dev/null
+        BG_RC=killed
+        return 1
+    fi
+    if bg_running; then
+        kill "-$sig" "$BG_PID" 2>/dev/null
+        wait "$BG_PID"
+        BG_RC=$?
+        echo "  sent SIG$sig $what (exit $BG_RC)"
+        return 0
+    fi
+    wait "$BG_PID"
+    BG_RC=$?
+    note "ferry ended (exit $BG_RC) before '$what'; nothing to interrupt this time"
+    return 1
+}
